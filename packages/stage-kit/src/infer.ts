@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { detectLayout } from '@conveyor/connector';
+import { matchesAny } from './glob';
+import { DEFAULT_CONNECTOR_GLOBS, type InferredConnector } from './types';
+
+interface MetadataFacts {
+  kind: InferredConnector['kind'];
+  tags: string[];
+  metadataError?: string;
+}
+
+/**
+ * Facts inference needs from a metadata.yaml, cached by the file's content hash (in memory and in
+ * Nx's workspace data folder), so re-computing the graph for hundreds of connectors parses nothing new.
+ */
+export class InferenceCache {
+  private entries: Record<string, MetadataFacts> = {};
+  private dirty = false;
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) {
+      try {
+        this.entries = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        this.entries = {};
+      }
+    }
+  }
+  facts(text: string, file: string): MetadataFacts {
+    const hash = createHash('sha1').update(text).digest('hex');
+    const hit = this.entries[hash];
+    if (hit) return hit;
+    const facts = readFacts(text, file);
+    this.entries[hash] = facts;
+    this.dirty = true;
+    return facts;
+  }
+  save(): void {
+    if (!this.file || !this.dirty) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(this.file, JSON.stringify(this.entries));
+      this.dirty = false;
+    } catch {
+      // A read-only workspace data folder only costs speed.
+    }
+  }
+}
+
+function readFacts(text: string, file: string): MetadataFacts {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    return { kind: 'unknown', tags: [], metadataError: `${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const data = (doc as { data?: unknown } | null)?.data;
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    return { kind: 'unknown', tags: [], metadataError: `${file}: expected a top-level \`data:\` mapping (name, dockerRepository, dockerImageTag …)` };
+  const d = data as Record<string, unknown>;
+  const problems: string[] = [];
+  let tags: string[] = [];
+  if (d.tags !== undefined) {
+    if (Array.isArray(d.tags) && d.tags.every((t) => typeof t === 'string')) tags = d.tags as string[];
+    else problems.push(`\`data.tags\` must be a list of strings`);
+  }
+  let kind: MetadataFacts['kind'] = 'unknown';
+  if (d.connectorType === 'source' || d.connectorType === 'destination') kind = d.connectorType;
+  else problems.push(`\`data.connectorType\` must be source or destination, got ${JSON.stringify(d.connectorType ?? null)}`);
+  const out: string[] = tags.filter((t) => /^(language|cdk):/.test(t));
+  if (typeof d.supportLevel === 'string') out.push(`support:${d.supportLevel}`);
+  if (kind !== 'unknown') out.push(`type:${kind}`);
+  return { kind, tags: out, ...(problems.length ? { metadataError: `${file}: ${problems.join('; ')}` } : {}) };
+}
+
+/** Connector folders among the files Nx matched, read into the facts inference needs. */
+export function inferConnectors(files: readonly string[], workspaceRoot: string, globs: readonly string[] | undefined, cache: InferenceCache): InferredConnector[] {
+  const patterns = globs?.length ? globs : DEFAULT_CONNECTOR_GLOBS;
+  const out: InferredConnector[] = [];
+  for (const file of files) {
+    if (!matchesAny(file, patterns)) continue;
+    const root = dirname(file);
+    const name = root.split('/').pop()!;
+    let text: string;
+    try {
+      text = readFileSync(join(workspaceRoot, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const facts = cache.facts(text, file);
+    const kind = facts.kind !== 'unknown' ? facts.kind : name.startsWith('destination-') ? 'destination' : name.startsWith('source-') ? 'source' : 'unknown';
+    const { layout } = detectLayout(join(workspaceRoot, root), name, facts.tags);
+    out.push({ name, root, layout, kind, tags: [...facts.tags, `layout:${layout}`], metadataError: facts.metadataError });
+  }
+  return out;
+}
+
+export function relativeToWorkspace(workspaceRoot: string, abs: string): string {
+  return relative(workspaceRoot, abs).split('\\').join('/');
+}
