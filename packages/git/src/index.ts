@@ -1,0 +1,98 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/**
+ * The one wrapper over simple-git: flat functions, an explicit `cwd`, argument arrays, no shell strings.
+ * Works in shallow CI clones (a missing base ref is reported, not guessed).
+ */
+function git(cwd: string): SimpleGit {
+  return simpleGit({ baseDir: cwd, binary: 'git', maxConcurrentProcesses: 2, trimmed: false });
+}
+
+export async function isRepo(cwd: string): Promise<boolean> {
+  try {
+    return await git(cwd).checkIsRepo();
+  } catch {
+    return false;
+  }
+}
+
+export async function repoRoot(cwd: string): Promise<string> {
+  return (await git(cwd).revparse(['--show-toplevel'])).trim();
+}
+
+/** Files with uncommitted changes (staged, unstaged or untracked) under `paths` (relative to cwd). */
+export async function uncommittedFiles(cwd: string, paths: string[] = ['.']): Promise<string[]> {
+  const status = await git(cwd).raw(['status', '--porcelain=v1', '--untracked-files=all', '--', ...paths]);
+  return status
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3).replace(/^"|"$/g, ''));
+}
+
+export async function currentBranch(cwd: string): Promise<string> {
+  return (await git(cwd).revparse(['--abbrev-ref', 'HEAD'])).trim();
+}
+
+export async function refExists(cwd: string, ref: string): Promise<boolean> {
+  try {
+    await git(cwd).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The default branch: origin's HEAD when known, else the first of main/master that exists. */
+export async function defaultBranch(cwd: string): Promise<string | undefined> {
+  try {
+    const ref = (await git(cwd).raw(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
+    if (ref) return ref.replace('refs/remotes/', '');
+  } catch {
+    // no remote HEAD
+  }
+  for (const b of ['main', 'master', 'origin/main', 'origin/master']) if (await refExists(cwd, b)) return b;
+  return undefined;
+}
+
+export async function mergeBase(cwd: string, a: string, b = 'HEAD'): Promise<string | undefined> {
+  try {
+    return (await git(cwd).raw(['merge-base', a, b])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Content of `path` (relative to the repository root) at `ref`, or undefined when it did not exist there. */
+export async function showFile(cwd: string, ref: string, path: string): Promise<string | undefined> {
+  try {
+    return await git(cwd).raw(['show', `${ref}:${path}`]);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function createBranch(cwd: string, name: string): Promise<void> {
+  await git(cwd).raw(['checkout', '-b', name]);
+}
+
+export async function branchExists(cwd: string, name: string): Promise<boolean> {
+  return refExists(cwd, `refs/heads/${name}`);
+}
+
+/** Commit exactly `files` (paths relative to cwd; deletions included), nothing else that happens to be staged. */
+export async function commitFiles(cwd: string, files: string[], message: string): Promise<string> {
+  const g = git(cwd);
+  await g.raw(['add', '--all', '--', ...files]);
+  await g.raw(['commit', '--quiet', '-m', message, '--only', '--', ...files]);
+  return (await g.revparse(['HEAD'])).trim();
+}
+
+export async function push(cwd: string, branch: string, remote = 'origin'): Promise<void> {
+  await git(cwd).raw(['push', '--set-upstream', remote, branch]);
+}
+
+/** Files changed between `base` and the working tree (committed or not). */
+export async function changedFiles(cwd: string, base: string): Promise<string[]> {
+  const out = await git(cwd).raw(['diff', '--name-only', base, '--']);
+  return out.split('\n').filter(Boolean);
+}
