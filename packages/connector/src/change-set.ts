@@ -139,14 +139,23 @@ function restore(root: string): void {
   const { entries } = JSON.parse(readFileSync(join(journalDir, 'journal.json'), 'utf8')) as { entries: JournalEntry[] };
   for (const e of entries) {
     const abs = join(root, e.path);
-    rmSync(`${abs}.conveyor-tmp`, { force: true });
+    removeQuietly(`${abs}.conveyor-tmp`);
     if (e.existed && e.backup) {
       mkdirSync(dirname(abs), { recursive: true });
       copyFileSync(join(journalDir, e.backup), abs);
-    } else rmSync(abs, { force: true });
+    } else removeQuietly(abs);
   }
   removeEmptyDirs(root, entries.filter((e) => !e.existed).map((e) => e.path));
   rmSync(journalDir, { recursive: true, force: true });
+}
+
+/** Remove a file that may not exist, or whose parent may be a file (ENOTDIR): both mean nothing to remove. */
+function removeQuietly(abs: string): void {
+  try {
+    rmSync(abs, { force: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+  }
 }
 
 function removeEmptyDirs(root: string, paths: string[]): void {

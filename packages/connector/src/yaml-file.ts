@@ -17,7 +17,7 @@ export interface YamlFile<T = unknown> {
 export function parseYaml<T = unknown>(text: string, file: string): YamlFile<T> {
   const lines = new LineCounter();
   // uniqueKeys stays on: a duplicated key in a manifest is a real mistake worth reporting.
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, prettyErrors: true });
   const errors: Problem[] = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
     return {

@@ -1,0 +1,3 @@
+from .source import SourceCustomPager
+
+__all__ = ["SourceCustomPager"]

@@ -1,0 +1,3 @@
+from .source import SourceNestedConfig
+
+__all__ = ["SourceNestedConfig"]

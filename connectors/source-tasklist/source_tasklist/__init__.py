@@ -1,0 +1,3 @@
+from .source import SourceTasklist
+
+__all__ = ["SourceTasklist"]

@@ -1,0 +1,112 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** The Conveyor checkout these tests run from. */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+/** Real connectors (../shared/corpus), as users have them. */
+export const CORPUS = resolve(REPO_ROOT, '..', 'shared', 'corpus');
+
+export type FileTree = Record<string, string | object>;
+
+/** Write an inline file tree (`{ 'a/b.json': {…}, 'c.txt': '…' }`) under `root`. Objects are written as JSON. */
+export function writeTree(root: string, files: FileTree): void {
+  for (const [path, content] of Object.entries(files)) {
+    const abs = join(root, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, typeof content === 'string' ? content : JSON.stringify(content, null, 2) + '\n');
+  }
+}
+
+export interface TempDir {
+  dir: string;
+  cleanup(): void;
+}
+
+export function tempDir(prefix = 'conveyor-'): TempDir {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface WorkspaceOptions {
+  /** nx.json `plugins` entries; default every Conveyor stage plugin that is built. */
+  plugins?: unknown[];
+  /** Extra nx.json fields. */
+  nx?: Record<string, unknown>;
+}
+
+export const STAGE_PLUGINS = ['@conveyor/import-check', '@conveyor/migrate', '@conveyor/cat', '@conveyor/release'];
+
+/** Stage plugins of this checkout that are built (dist/ exists), so tests use what is really there. */
+export function builtStagePlugins(): string[] {
+  return STAGE_PLUGINS.filter((p) => existsSync(join(REPO_ROOT, 'plugins', p.split('/')[1], 'dist', 'index.js')));
+}
+
+/**
+ * A throwaway Nx workspace using this checkout's installed packages (node_modules is symlinked), with
+ * `files` written into it. Nx's cache and workspace data stay inside it.
+ */
+export function tempWorkspace(files: FileTree, options: WorkspaceOptions = {}): TempDir {
+  const t = tempDir('conveyor-ws-');
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(t.dir, 'node_modules'), 'dir');
+  writeTree(t.dir, {
+    'package.json': { name: 'fleet', private: true },
+    'nx.json': {
+      cacheDirectory: '.nx/cache',
+      analytics: false,
+      neverConnectToCloud: true,
+      useDaemonProcess: false,
+      defaultBase: 'main',
+      plugins: options.plugins ?? builtStagePlugins(),
+      ...options.nx,
+    },
+    '.gitignore': 'node_modules\n.nx\ndist\n',
+    ...files,
+  });
+  return t;
+}
+
+/** Copy a real connector from the corpus into `dest` (e.g. `connectors/source-x`). */
+export function copyConnector(from: string, root: string, dest: string): void {
+  cpSync(from, join(root, dest), { recursive: true, filter: (src) => !src.endsWith('FILES.txt') && !src.endsWith('SOURCE.json') });
+}
+
+/** Make `dir` a git repository on branch `main` with everything committed (local identity, no signing). */
+export function gitInit(dir: string, message = 'initial'): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'dev@conveyor.test');
+  git('config', 'user.name', 'Conveyor Test');
+  git('config', 'commit.gpgsign', 'false');
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '-m', message);
+}
+
+/** A throwaway git repository holding `files`, committed on `main`. */
+export function gitRepo(files: FileTree): TempDir {
+  const t = tempDir('conveyor-git-');
+  writeTree(t.dir, files);
+  gitInit(t.dir);
+  return t;
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+}
+
+export interface NxResult {
+  code: number;
+  output: string;
+}
+
+/** Run the workspace's nx CLI without daemon or TUI, output streamed as CI would see it. */
+export function runNx(cwd: string, args: string[], env: Record<string, string> = {}): NxResult {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'nx', 'bin', 'nx.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
