@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, cpSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -34,6 +34,33 @@ export interface WorkspaceOptions {
   plugins?: unknown[];
   /** Extra nx.json fields. */
   nx?: Record<string, unknown>;
+  /** Extra installed packages: package name → folder (e.g. the test stage plugins in test/fixtures). */
+  packages?: Record<string, string>;
+}
+
+export const FIXTURE_STAGES = {
+  '@conveyor-test/first': join(REPO_ROOT, 'test/fixtures/stage-plugins/first'),
+  '@conveyor-test/second': join(REPO_ROOT, 'test/fixtures/stage-plugins/second'),
+};
+
+/** node_modules for a temp workspace: this checkout's packages (symlinked one by one) plus `extra`. */
+function linkNodeModules(dest: string, extra: Record<string, string>): void {
+  const src = join(REPO_ROOT, 'node_modules');
+  if (!Object.keys(extra).length) {
+    symlinkSync(src, dest, 'dir');
+    return;
+  }
+  mkdirSync(dest);
+  for (const entry of readdirSync(src)) {
+    if (entry.startsWith('@')) {
+      mkdirSync(join(dest, entry));
+      for (const pkg of readdirSync(join(src, entry))) symlinkSync(join(src, entry, pkg), join(dest, entry, pkg), 'dir');
+    } else symlinkSync(join(src, entry), join(dest, entry), 'dir');
+  }
+  for (const [name, dir] of Object.entries(extra)) {
+    mkdirSync(dirname(join(dest, name)), { recursive: true });
+    symlinkSync(dir, join(dest, name), 'dir');
+  }
 }
 
 export const STAGE_PLUGINS = ['@conveyor/import-check', '@conveyor/migrate', '@conveyor/cat', '@conveyor/release'];
@@ -49,7 +76,7 @@ export function builtStagePlugins(): string[] {
  */
 export function tempWorkspace(files: FileTree, options: WorkspaceOptions = {}): TempDir {
   const t = tempDir('conveyor-ws-');
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(t.dir, 'node_modules'), 'dir');
+  linkNodeModules(join(t.dir, 'node_modules'), options.packages ?? {});
   writeTree(t.dir, {
     'package.json': { name: 'fleet', private: true },
     'nx.json': {
@@ -102,7 +129,7 @@ export interface NxResult {
 
 /** Run the workspace's nx CLI without daemon or TUI, output streamed as CI would see it. */
 export function runNx(cwd: string, args: string[], env: Record<string, string> = {}): NxResult {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'nx', 'bin', 'nx.js'), ...args], {
+  const r = spawnSync(process.execPath, [join(cwd, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CI: 'true', FORCE_COLOR: '0', ...env },

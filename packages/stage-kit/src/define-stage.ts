@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
-import { readConnector } from '@conveyor/connector';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { formatProblem, listFiles, readConnector } from '@conveyor/connector';
+import { createHash } from 'node:crypto';
 import { InferenceCache, inferConnectors } from './infer';
 import { appliesTo, dependsOnFor, registeredStages } from './registry';
 import { maskSecrets, reportDir, writeReport } from './report';
@@ -34,6 +35,8 @@ export interface TaskGraphLike {
 }
 
 /** Turn a stage into what Nx needs: inference (`createNodes`), an executor and a batch executor. */
+const MAX_PRINTED_FINDINGS = 20;
+
 export function defineStage<O extends object>(def: StageDefinition<O>) {
   const pkg = JSON.parse(readFileSync(join(def.pluginDir, 'package.json'), 'utf8')) as { name: string; conveyor: StageDescriptor };
   const descriptor = pkg.conveyor;
@@ -48,7 +51,7 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
     const stages = registeredStages(context.nxJsonConfiguration?.plugins as never, workspaceRoot);
     const targetName = options.targetName ?? descriptor.stage;
     const after = options.after ?? descriptor.after ?? [];
-    const ownInputs = pluginInputs(def.pluginDir, workspaceRoot);
+    const own = pluginInputs(def.pluginDir, workspaceRoot);
     const results: [string, unknown][] = [];
     for (const c of connectors) {
       // Every connector is a project, even where this stage does not apply (it then adds no target).
@@ -56,10 +59,11 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
       const target = {
         executor: executorId,
         cache: descriptor.cache ?? false,
-        inputs: ['{projectRoot}/**/*', '!{projectRoot}/secrets/**/*', ...ownInputs, ...(def.inputs?.(c, workspaceRoot) ?? [])],
+        inputs: ['{projectRoot}/**/*', '!{projectRoot}/secrets/**/*', ...own.inputs, ...(def.inputs?.(c, workspaceRoot) ?? [])],
         outputs: [`{workspaceRoot}/dist/conveyor/{projectName}/${descriptor.stage}.json`, ...(def.outputs?.(c) ?? [])],
         dependsOn: dependsOnFor(descriptor.stage, after, stages, c),
-        options: { ...def.defaultOptions, ...(options.options ?? {}) },
+        // The fingerprint of a plugin installed outside the workspace is part of the options, hence of the task hash.
+        options: { ...def.defaultOptions, ...(options.options ?? {}), ...(own.fingerprint ? { conveyorPlugin: own.fingerprint } : {}) },
         metadata: {
           description: descriptor.description,
           technologies: ['airbyte'],
@@ -117,7 +121,18 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
       durationMs: Date.now() - started,
     };
     const file = writeReport(workspaceRoot, report, secrets);
-    const output = maskSecrets([...lines, `${project}:${descriptor.stage} ${report.ok ? '✔' : '✖'} ${report.summary}`, `  report: ${relative(workspaceRoot, file)}`, ''].join('\n'), secrets);
+    const shown = report.findings.filter((f) => f.severity !== 'info');
+    const output = maskSecrets(
+      [
+        ...lines,
+        `${project}:${descriptor.stage} ${report.ok ? '✔' : '✖'} ${report.summary}`,
+        ...shown.slice(0, MAX_PRINTED_FINDINGS).map((f) => '  ' + formatProblem({ ...f, file: f.file && relative(workspaceRoot, resolvePath(workspaceRoot, f.file)) }).split('\n').join('\n  ')),
+        ...(shown.length > MAX_PRINTED_FINDINGS ? [`  … and ${shown.length - MAX_PRINTED_FINDINGS} more in the report`] : []),
+        `  report: ${relative(workspaceRoot, file)}`,
+        '',
+      ].join('\n'),
+      secrets,
+    );
     return { report, output };
   };
 
@@ -172,7 +187,7 @@ function projectRoot(context: ExecutorContextLike, project: string): string {
 export function normalizeOptions<O extends object>(defaults: O, given: O): O {
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries((given ?? {}) as Record<string, unknown>)) {
-    if (k === '_' || k === '$0') continue;
+    if (k === '_' || k === '$0' || k === 'conveyorPlugin') continue;
     out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
   }
   return out as O;
@@ -183,13 +198,13 @@ function inferenceCacheFile(workspaceRoot: string, stage: string): string {
   return join(isAbsolute(dir) ? dir : join(workspaceRoot, dir), `conveyor-${stage}.hash.json`);
 }
 
-const inputsCache = new Map<string, (string | Record<string, unknown>)[]>();
+const inputsCache = new Map<string, { inputs: string[]; fingerprint?: string }>();
 
 /**
  * The plugin's own code as Nx inputs, so cached results are invalidated by a change to it: source folders
  * when the plugin (and the Conveyor packages it uses) live in this workspace, else the installed package version.
  */
-export function pluginInputs(pluginDir: string, workspaceRoot: string): (string | Record<string, unknown>)[] {
+export function pluginInputs(pluginDir: string, workspaceRoot: string): { inputs: string[]; fingerprint?: string } {
   const key = `${pluginDir}\0${workspaceRoot}`;
   const hit = inputsCache.get(key);
   if (hit) return hit;
@@ -213,18 +228,23 @@ export function pluginInputs(pluginDir: string, workspaceRoot: string): (string 
     }
   };
   visit(pluginDir);
-  const out: (string | Record<string, unknown>)[] = [];
-  const external: string[] = [];
+  const files: string[] = [];
+  const fingerprint = createHash('sha256');
   for (const [name, dir] of dirs) {
     const real = realpath(dir);
     const rel = relative(workspaceRoot, real).split('\\').join('/');
     if (!rel.startsWith('..') && !isAbsolute(rel) && !rel.includes('node_modules')) {
-      out.push(`{workspaceRoot}/${rel}/src/**/*`, `{workspaceRoot}/${rel}/package.json`);
-    } else external.push(name);
+      files.push(`{workspaceRoot}/${rel}/src/**/*`, `{workspaceRoot}/${rel}/package.json`);
+    } else {
+      // Installed outside the workspace (npm tarball, registry): Nx cannot hash those files, and an
+      // `externalDependencies` input fails when the package is not in the lockfile, so hash them here.
+      fingerprint.update(name);
+      for (const f of listFiles(real).filter((f) => !f.startsWith('node_modules/'))) fingerprint.update(f).update(readFileSync(join(real, f)));
+    }
   }
-  if (external.length) out.push({ externalDependencies: external });
-  inputsCache.set(key, out);
-  return out;
+  const result = { inputs: files, fingerprint: files.length === dirs.size * 2 ? undefined : fingerprint.digest('hex').slice(0, 16) };
+  inputsCache.set(key, result);
+  return result;
 }
 
 function realpath(p: string): string {
