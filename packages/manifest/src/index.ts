@@ -16,3 +16,14 @@ export function preprocessManifest(manifest: Manifest, origins?: WeakMap<object,
   const resolved = resolveReferences(typed, origins);
   return propagateTypesAndParameters('', resolved, {}, false, origins);
 }
+export * from './transforms/yaml-nodes';
+export * from './transforms/schema-refs';
+export * from './transforms/inline-schemas';
+export * from './transforms/inline-spec';
+export * from './config-refs';
+export * from './schema-validation';
+export * from './schema-messages';
+export * from './custom-components';
+export * from './builder-matrix';
+export * from './builder-auth';
+export * from './transforms/flatten-config';

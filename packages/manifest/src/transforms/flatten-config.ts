@@ -1,0 +1,195 @@
+/**
+ * Flatten nested config references (`config.a.b`, `config['a']['b']`, `config.get('a', {}).get('b')`)
+ * to top-level ones (`config.a_b`, `config['a_b']`, `config.get('a_b')`) in every interpolation, and move
+ * the matching spec properties to the top level, because the Connector Builder's inputs are top-level
+ * properties only. Edits a copy of the comment-preserving document; the caller writes it in a change set.
+ *
+ * A top-level key is left alone (and reported) when flattening would change meaning: the whole object is
+ * also read as a value (`config['a']`), its schema is a `oneOf` (a choice, e.g. auth methods), the flat name
+ * is taken, or the spec does not describe the nested property.
+ */
+import { isMap, visit, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { collectConfigRefs, findConfigRefs, type ConfigRef } from '../config-refs';
+import type { ManifestPath } from '../references';
+import { documentText, keyOf, nodeAt, positionOf, type TransformFinding, type TransformResult } from './yaml-nodes';
+
+export interface FlattenConfigInput {
+  doc: Document;
+  /** A separate spec document (spec.yaml/spec.json) when the manifest has no `spec`; it is not modified. */
+  specDoc?: Document;
+  manifestFile?: string;
+  specFile?: string;
+  lines?: LineCounter;
+}
+
+export interface FlattenConfigResult extends TransformResult {
+  /** The edited separate spec, when one was given and changed. */
+  specDoc?: Document;
+  specText?: string;
+  /** Nested path → flat key, for every reference rewritten. */
+  renamed: { from: string[]; to: string }[];
+}
+
+export const flatKey = (path: readonly string[]): string => path.join('_');
+
+export function flattenConfig(input: FlattenConfigInput): FlattenConfigResult {
+  const doc = input.doc.clone();
+  const specDoc = input.specDoc?.clone();
+  const findings: TransformFinding[] = [];
+  const inManifest = nodeAt(doc, ['spec', 'connection_specification']) !== undefined;
+  const spec = inManifest ? { doc, base: ['spec', 'connection_specification'] as ManifestPath, file: input.manifestFile } : specDoc ? { doc: specDoc, base: specBase(specDoc), file: input.specFile } : undefined;
+  const refs = collectConfigRefs(doc.toJS({ maxAliasCount: 1000 }));
+  const nested = refs.filter((r) => r.path.length > 1 && !r.dynamic);
+  const unchanged = (): FlattenConfigResult => ({ doc, text: documentText(doc), changed: false, deletes: [], findings, renamed: [] });
+  if (!nested.length) return unchanged();
+  const at = (path: ManifestPath) => ({ file: input.manifestFile, ...positionOf(doc, path, input.lines) });
+
+  // Decide per top-level key whether flattening is mechanical.
+  const blocked = new Map<string, string>();
+  const wholeReads = new Set(refs.filter((r) => r.path.length === 1 || r.dynamic).map((r) => r.path[0]));
+  const props = spec ? (nodeAt(spec.doc, [...spec.base, 'properties']) as YAMLMap | undefined) : undefined;
+  for (const r of nested) {
+    const top = r.path[0];
+    if (blocked.has(top)) continue;
+    if (wholeReads.has(top)) blocked.set(top, `config['${top}'] is also read as a whole, so it must stay an object`);
+    else if (!spec || !isMap(props)) blocked.set(top, 'there is no spec to move the property in');
+    else {
+      const reason = leafProblem(spec.doc, [...spec.base, 'properties'], r.path);
+      if (reason) blocked.set(top, reason);
+    }
+  }
+  const flatPaths = unique(nested.filter((r) => !blocked.has(r.path[0])).map((r) => r.path));
+  const existing = new Set(isMap(props) ? props.items.map((p) => keyOf(p.key)) : []);
+  for (const p of flatPaths) if (existing.has(flatKey(p))) blocked.set(p[0], `the flat name ${flatKey(p)} is already a spec property`);
+  for (const [top, reason] of blocked) {
+    const first = nested.find((r) => r.path[0] === top)!;
+    findings.push({ rule: 'flatten-config', severity: 'warning', message: `config.${top}.… left nested: ${reason}`, fix: 'flatten by hand', ...at(first.at) });
+  }
+  const todo = flatPaths.filter((p) => !blocked.has(p[0]));
+  if (!todo.length) return unchanged();
+  const todoKeys = new Set(todo.map((p) => JSON.stringify(p)));
+
+  // 1. Rewrite the interpolations (outside spec/schemas/metadata, which hold no templates).
+  visit(doc, {
+    Pair(_, pair) {
+      const k = keyOf(pair.key);
+      if (isTopLevelPair(doc, pair) && (k === 'spec' || k === 'schemas' || k === 'metadata')) return visit.SKIP;
+    },
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || !node.value.includes('config')) return;
+      node.value = rewrite(node.value, (r) => todoKeys.has(JSON.stringify(r.path)));
+    },
+  });
+
+  // 2. Move each nested spec property to the top level, next to the object it came from.
+  const propsNode = nodeAt(spec!.doc, [...spec!.base, 'properties']) as YAMLMap;
+  const requiredTop = readRequired(spec!.doc, spec!.base);
+  const newRequired: string[] = [];
+  const moved = new Set<string>();
+  for (const path of todo) {
+    const leafPath = [...spec!.base, 'properties', ...path.flatMap((k, i) => (i === 0 ? [k] : ['properties', k]))];
+    const leaf = nodeAt(spec!.doc, leafPath) as Node;
+    const chainRequired = path.every((k, i) => (i === 0 ? requiredTop.includes(k) : readRequired(spec!.doc, [...spec!.base, 'properties', ...path.slice(0, i).flatMap((x, j) => (j === 0 ? [x] : ['properties', x]))]).includes(k)));
+    // After the object it came from and the keys already moved out of it, so the order reads as before.
+    let index = propsNode.items.findIndex((p) => keyOf(p.key) === path[0]);
+    while (index + 1 < propsNode.items.length && moved.has(keyOf(propsNode.items[index + 1].key))) index++;
+    moved.add(flatKey(path));
+    propsNode.items.splice(index + 1, 0, spec!.doc.createPair(flatKey(path), leaf) as Pair);
+    if (chainRequired) newRequired.push(flatKey(path));
+    spec!.doc.deleteIn(leafPath);
+    pruneEmpty(spec!.doc, spec!.base, path);
+  }
+  if (newRequired.length) {
+    const req = readRequired(spec!.doc, spec!.base).filter((k) => existsTop(spec!.doc, spec!.base, k));
+    spec!.doc.setIn([...spec!.base, 'required'], spec!.doc.createNode(unique([...req, ...newRequired])));
+  }
+  const renamed = todo.map((p) => ({ from: p, to: flatKey(p) }));
+  findings.push({
+    rule: 'flatten-config',
+    severity: 'info',
+    message: `flattened ${renamed.map((r) => `config.${r.from.join('.')} → config.${r.to}`).join(', ')}`,
+    fix: 'existing connections store the nested shape: release this as a breaking change or add a config migration',
+  });
+  const out: FlattenConfigResult = { doc, text: documentText(doc), changed: true, deletes: [], findings, renamed };
+  if (!inManifest && specDoc) {
+    out.specDoc = specDoc;
+    out.specText = input.specFile?.endsWith('.json') ? JSON.stringify(specDoc.toJS(), null, 2) + '\n' : documentText(specDoc);
+  }
+  return out;
+}
+
+/** Replace the accepted nested references in a template, keeping each one's style. */
+export function rewrite(template: string, accept: (r: ConfigRef) => boolean): string {
+  let out = template;
+  for (const r of findConfigRefs(template).reverse()) {
+    if (r.path.length < 2 || r.dynamic || !accept(r)) continue;
+    const key = flatKey(r.path);
+    const q = r.quote || "'";
+    const flat =
+      r.lastStyle === 'get' ? `config.get(${q}${key}${q}${r.lastDefault ? `, ${r.lastDefault}` : ''})` : r.lastStyle === 'bracket' ? `config[${q}${key}${q}]` : /^[A-Za-z_]\w*$/.test(key) ? `config.${key}` : `config['${key}']`;
+    out = out.slice(0, r.start) + flat + out.slice(r.end);
+  }
+  return out;
+}
+
+function specBase(doc: Document): ManifestPath {
+  for (const k of ['connectionSpecification', 'connection_specification']) if (nodeAt(doc, [k])) return [k];
+  return ['connectionSpecification'];
+}
+
+/** Why the spec property at `path` cannot be moved, or undefined when it can. */
+function leafProblem(doc: Document, propsPath: ManifestPath, path: string[]): string | undefined {
+  let cur = propsPath;
+  for (let i = 0; i < path.length; i++) {
+    const node = nodeAt(doc, [...cur, path[i]]);
+    if (!isMap(node)) return `the spec does not describe ${path.slice(0, i + 1).join('.')}`;
+    if (i < path.length - 1) {
+      if (node.has('oneOf') || node.has('anyOf')) return `${path.slice(0, i + 1).join('.')} is a choice (oneOf) in the spec`;
+      cur = [...cur, path[i], 'properties'];
+    }
+  }
+  return undefined;
+}
+
+function readRequired(doc: Document, objectPath: ManifestPath): string[] {
+  const v = doc.getIn([...objectPath, 'required']);
+  const js = v && typeof v === 'object' && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : v;
+  return Array.isArray(js) ? js.map(String) : [];
+}
+
+function existsTop(doc: Document, base: ManifestPath, key: string): boolean {
+  return nodeAt(doc, [...base, 'properties', key]) !== undefined;
+}
+
+/** Remove objects the move left without properties, innermost first, and their `required` entries. */
+function pruneEmpty(doc: Document, base: ManifestPath, path: string[]): void {
+  for (let depth = path.length - 1; depth >= 1; depth--) {
+    const objPath = [...base, 'properties', ...path.slice(0, depth).flatMap((k, i) => (i === 0 ? [k] : ['properties', k]))];
+    const props = nodeAt(doc, [...objPath, 'properties']);
+    if (isMap(props) && props.items.length) {
+      const req = readRequired(doc, objPath);
+      const left = req.filter((k) => props.has(k));
+      if (left.length !== req.length) doc.setIn([...objPath, 'required'], doc.createNode(left));
+      return;
+    }
+    doc.deleteIn(objPath);
+    const parent = objPath.slice(0, -2);
+    const req = readRequired(doc, parent);
+    const name = String(objPath[objPath.length - 1]);
+    if (req.includes(name)) {
+      const left = req.filter((k) => k !== name);
+      if (left.length) doc.setIn([...parent, 'required'], doc.createNode(left));
+      else doc.deleteIn([...parent, 'required']);
+    }
+  }
+}
+
+function isTopLevelPair(doc: Document, pair: Pair): boolean {
+  return isMap(doc.contents) && doc.contents.items.includes(pair as never);
+}
+
+function unique<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((p) => !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p)));
+}
+
