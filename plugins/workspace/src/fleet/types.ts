@@ -1,0 +1,44 @@
+/** The fleet view's data: one row per connector, and the counts the charts and the summary show. */
+export interface StageCell {
+  ok: boolean;
+  summary: string;
+  startedAt?: string;
+}
+
+export interface FleetConnector {
+  project: string;
+  /** Connector folder relative to the workspace root. */
+  root: string;
+  name: string;
+  kind: string;
+  layout: string;
+  version?: string;
+  supportLevel?: string;
+  lastChangelogDate?: string;
+  lastChangelogVersion?: string;
+  /** import-check verdict: ui | yaml-only | invalid. */
+  verdict?: string;
+  /** Rules of the error findings that keep the connector out of the Builder's UI. */
+  blocking: string[];
+  cat?: StageCell & { passed: number; failed: number; skipped: number };
+  stages: Record<string, StageCell>;
+  /** Why metadata.yaml or a report could not be read. */
+  problems: string[];
+}
+
+export interface FleetCount {
+  key: string;
+  count: number;
+}
+
+export interface Fleet {
+  title: string;
+  generatedAt: string;
+  connectors: FleetConnector[];
+  layouts: FleetCount[];
+  verdicts: FleetCount[];
+  cat: { passed: number; failed: number; notRun: number };
+  blockingFindings: (FleetCount & { connectors: string[] })[];
+  /** manifest-only connectors out of those with a manifest (manifest-only + low-code). */
+  migration: { done: number; total: number };
+}

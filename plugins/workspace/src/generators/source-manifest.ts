@@ -1,0 +1,143 @@
+import { isMap, parseDocument, stringify } from 'yaml';
+import { preprocessManifest } from '@conveyor/manifest';
+import { GeneratorInputError } from '../names';
+
+export type Auth = 'bearer' | 'api-key' | 'basic' | 'none';
+
+/** What the rest of the connector's files are derived from. */
+export interface ManifestFacts {
+  streams: { name: string; incremental: boolean; cursorField?: string }[];
+  urlBases: string[];
+  /** `allowedHosts.hosts`: host names, config interpolations as `${key}` (metadata schema AllowedHosts.yaml). */
+  hosts: string[];
+  connectionSpecification: Record<string, unknown>;
+}
+
+export interface NewManifestInput {
+  urlBase: string;
+  stream: string;
+  path: string;
+  auth: Auth;
+  version: string;
+  description: string;
+}
+
+/** A manifest with spec, check and one stream, in the shape the Connector Builder exports (so it opens in the UI). */
+export function newManifest(i: NewManifestInput): string {
+  const secret = i.auth === 'basic' ? ['username', 'password'] : i.auth === 'none' ? [] : ['api_key'];
+  const properties: Record<string, unknown> = {};
+  secret.forEach((key, order) => {
+    properties[key] = {
+      type: 'string',
+      title: key === 'api_key' ? 'API Key' : key[0].toUpperCase() + key.slice(1),
+      ...(key === 'username' ? {} : { airbyte_secret: true }),
+      order,
+    };
+  });
+  const manifest = {
+    version: i.version,
+    type: 'DeclarativeSource',
+    description: i.description,
+    check: { type: 'CheckStream', stream_names: [i.stream] },
+    definitions: {
+      streams: {
+        [i.stream]: {
+          type: 'DeclarativeStream',
+          name: i.stream,
+          primary_key: ['id'],
+          retriever: {
+            type: 'SimpleRetriever',
+            requester: { $ref: '#/definitions/base_requester', path: i.path, http_method: 'GET' },
+            record_selector: { type: 'RecordSelector', extractor: { type: 'DpathExtractor', field_path: [] } },
+            paginator: { type: 'NoPagination' },
+          },
+          schema_loader: { type: 'InlineSchemaLoader', schema: { $ref: `#/schemas/${i.stream}` } },
+        },
+      },
+      base_requester: { type: 'HttpRequester', url_base: i.urlBase, authenticator: authenticator(i.auth) },
+    },
+    streams: [{ $ref: `#/definitions/streams/${i.stream}` }],
+    spec: {
+      type: 'Spec',
+      connection_specification: { type: 'object', $schema: 'http://json-schema.org/draft-07/schema#', required: secret, properties, additionalProperties: true },
+    },
+    schemas: {
+      [i.stream]: {
+        type: 'object',
+        $schema: 'http://json-schema.org/schema#',
+        additionalProperties: true,
+        properties: { id: { type: ['string', 'null'] } },
+      },
+    },
+  };
+  return stringify(manifest, { lineWidth: 0 });
+}
+
+function authenticator(auth: Auth): Record<string, unknown> {
+  switch (auth) {
+    case 'bearer':
+      return { type: 'BearerAuthenticator', api_token: '{{ config["api_key"] }}' };
+    case 'api-key':
+      return { type: 'ApiKeyAuthenticator', api_token: '{{ config["api_key"] }}', inject_into: { type: 'RequestOption', inject_into: 'header', field_name: 'X-API-Key' } };
+    case 'basic':
+      return { type: 'BasicHttpAuthenticator', username: '{{ config["username"] }}', password: '{{ config["password"] }}' };
+    case 'none':
+      return { type: 'NoAuth' };
+  }
+}
+
+/**
+ * A manifest exported from the Connector Builder, ready to commit: its `metadata` field (Builder UI state,
+ * test values) removed, everything else kept as written.
+ */
+export function fromBuilderExport(text: string, file: string): { manifest: string; value: Record<string, unknown> } {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new GeneratorInputError(`--from: ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  if (!isMap(doc.contents)) throw new GeneratorInputError(`--from: ${file}: expected a manifest (a mapping with version, streams, spec), got ${doc.contents === null ? 'an empty file' : 'a scalar or a list'}`);
+  doc.delete('metadata');
+  const value = doc.toJS() as Record<string, unknown>;
+  for (const key of ['streams', 'spec'] as const)
+    if (value[key] === undefined)
+      throw new GeneratorInputError(`--from: ${file}: the manifest has no \`${key}\`; expected a Connector Builder export (Builder → ⋯ → Export YAML), which always has streams and spec`);
+  return { manifest: doc.toString({ lineWidth: 0 }), value };
+}
+
+/** Streams, hosts and spec of a manifest, read after `$ref`s and `$parameters` are resolved as the CDK does. */
+export function manifestFacts(value: Record<string, unknown>, file: string): ManifestFacts {
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = preprocessManifest(structuredClone(value));
+  } catch (e) {
+    throw new GeneratorInputError(`${file}: ${(e as Error).message}`);
+  }
+  const streams = (Array.isArray(resolved.streams) ? resolved.streams : []) as Record<string, any>[];
+  const urlBases = new Set<string>();
+  const facts: ManifestFacts['streams'] = [];
+  for (const s of streams) {
+    const name = s?.name ?? s?.$parameters?.name;
+    if (typeof name !== 'string') continue;
+    const inc = s.incremental_sync as Record<string, unknown> | undefined;
+    facts.push({ name, incremental: Boolean(inc), cursorField: typeof inc?.cursor_field === 'string' ? inc.cursor_field : undefined });
+    const urlBase = s.retriever?.requester?.url_base;
+    if (typeof urlBase === 'string') urlBases.add(urlBase);
+  }
+  if (!facts.length) throw new GeneratorInputError(`${file}: no stream with a name: expected \`streams\` to list at least one DeclarativeStream`);
+  const spec = (resolved.spec as { connection_specification?: Record<string, unknown> } | undefined)?.connection_specification;
+  if (!spec || typeof spec !== 'object') throw new GeneratorInputError(`${file}: expected \`spec.connection_specification\` (the config form) in the manifest`);
+  const hosts = [...new Set([...urlBases].map(hostOf).filter((h): h is string => Boolean(h)))];
+  return { streams: facts, urlBases: [...urlBases], hosts, connectionSpecification: spec };
+}
+
+/** `api.foo.com` from `https://api.foo.com/v1`; `${subdomain}.foo.com` from `https://{{ config['subdomain'] }}.foo.com`. */
+export function hostOf(urlBase: string): string | undefined {
+  const placeholders = urlBase.replace(/\{\{\s*config(?:\[\s*['"]([^'"\]]+)['"]\s*\]|\.([A-Za-z_][\w]*))\s*\}\}/g, (_m, a, b) => `\${${a ?? b}}`);
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)/i.exec(placeholders);
+  if (m) return m[1];
+  // A url_base that is only a config value (`{{ config['url'] }}`) allows whatever host the user configures.
+  const only = /^\$\{([^}]+)\}/.exec(placeholders);
+  return only ? `\${${only[1]}}` : undefined;
+}

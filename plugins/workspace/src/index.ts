@@ -1,0 +1,11 @@
+export { sourceGenerator, type SourceGeneratorSchema } from './generators/source';
+export { stageGenerator, type StageGeneratorSchema } from './generators/stage';
+export { GeneratorInputError, assertKebabCase } from './names';
+export { collectFleet, type CollectOptions } from './fleet/collect';
+export { lastChangelogEntry } from './fleet/changelog';
+export { catCounts } from './fleet/cat-counts';
+export { renderFleetHtml } from './fleet/html';
+export { renderFleetMarkdown } from './fleet/markdown';
+export { writeFleet } from './fleet/write';
+export { fleetReportExecutor, connectorProjects } from './fleet/executor';
+export type { Fleet, FleetConnector, FleetCount, StageCell } from './fleet/types';
