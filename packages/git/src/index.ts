@@ -96,3 +96,22 @@ export async function changedFiles(cwd: string, base: string): Promise<string[]>
   const out = await git(cwd).raw(['diff', '--name-only', base, '--']);
   return out.split('\n').filter(Boolean);
 }
+
+/** Files under `path` (relative to the repository root) as committed at `ref`; [] when the path did not exist there. */
+export async function listFilesAt(cwd: string, ref: string, path: string): Promise<string[]> {
+  try {
+    const out = await git(cwd).raw(['ls-tree', '-r', '--name-only', '--full-tree', ref, '--', path]);
+    return out.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Commit id `ref` points at, or undefined when it does not resolve. */
+export async function resolveRef(cwd: string, ref: string): Promise<string | undefined> {
+  try {
+    return (await git(cwd).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
