@@ -91,7 +91,7 @@ function authenticator(auth: Auth): Record<string, unknown> {
  * test values) removed, everything else kept as written.
  */
 export function fromBuilderExport(text: string, file: string): { manifest: string; value: Record<string, unknown> } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
@@ -132,12 +132,25 @@ export function manifestFacts(value: Record<string, unknown>, file: string): Man
   return { streams: facts, urlBases: [...urlBases], hosts, connectionSpecification: spec };
 }
 
-/** `api.foo.com` from `https://api.foo.com/v1`; `${subdomain}.foo.com` from `https://{{ config['subdomain'] }}.foo.com`. */
+/**
+ * `api.foo.com` from `https://api.foo.com/v1`. A host whose leading labels come from the config becomes a
+ * wildcard, as Airbyte writes it (`https://{{ config['account'] }}.api-us1.com` → `*.api-us1.com`); a host that
+ * is entirely a config value becomes a `${key}` placeholder, which the platform fills from the config.
+ */
 export function hostOf(urlBase: string): string | undefined {
-  const placeholders = urlBase.replace(/\{\{\s*config(?:\[\s*['"]([^'"\]]+)['"]\s*\]|\.([A-Za-z_][\w]*))\s*\}\}/g, (_m, a, b) => `\${${a ?? b}}`);
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)/i.exec(placeholders);
-  if (m) return m[1];
-  // A url_base that is only a config value (`{{ config['url'] }}`) allows whatever host the user configures.
-  const only = /^\$\{([^}]+)\}/.exec(placeholders);
-  return only ? `\${${only[1]}}` : undefined;
+  const configRef = /\{\{\s*config(?:\[\s*['"]([^'"\]]+)['"]\s*\]|\.([A-Za-z_][\w]*))\s*\}\}/g;
+  const marked = urlBase.replace(configRef, (_m, a, b) => `\u0000${a ?? b}\u0000`);
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)/i.exec(marked);
+  if (!m) {
+    const only = /^\u0000([^\u0000]+)\u0000/.exec(marked);
+    return only ? `\${${only[1]}}` : undefined;
+  }
+  const labels = m[1].split('.');
+  const dynamic = labels.map((l) => l.includes('\u0000'));
+  if (!dynamic.some(Boolean)) return m[1];
+  const lastDynamic = dynamic.lastIndexOf(true);
+  const fixed = labels.slice(lastDynamic + 1);
+  // Two fixed labels at least (`*.example.com`), else the host is whatever the user configures.
+  if (fixed.length >= 2) return ['*', ...fixed].join('.');
+  return m[1].replace(/\u0000([^\u0000]+)\u0000/g, (_x, k) => `\${${k}}`);
 }
