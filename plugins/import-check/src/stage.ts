@@ -1,27 +1,93 @@
-import { join } from 'node:path';
-import { loadManifest } from '@conveyor/connector';
-import { preprocessManifest, ManifestReferenceError } from '@conveyor/manifest';
-import { defineStage } from '@conveyor/stage-kit';
+import { isAbsolute, join, resolve } from 'node:path';
+import { formatProblem, MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
+import { ComponentSchema } from '@conveyor/manifest';
+import { defineStage, type StageContext, type StageOutcome } from '@conveyor/stage-kit';
+import { analyze, type Analysis } from './analyze';
+import { countByRule } from './findings';
+import { planFixes } from './fix';
 
 export interface ImportCheckOptions {
   failOn: 'invalid' | 'yaml-only';
   fix: boolean;
   dryRun: boolean;
+  /** declarative_component_schema.yaml to validate against; default the one bundled with this plugin. */
   schemaPath?: string;
+  /** CDK version of that schema: the newest manifest `version` the Builder accepts. */
+  cdkVersion: string;
 }
 
+export const PLUGIN_DIR = join(__dirname, '..');
+export const BUNDLED_SCHEMA = join(PLUGIN_DIR, 'schemas', 'declarative_component_schema.yaml');
+export const BUNDLED_CDK_VERSION = '7.28.2';
+
 export const stage = defineStage<ImportCheckOptions>({
-  pluginDir: join(__dirname, '..'),
-  defaultOptions: { failOn: 'invalid', fix: false, dryRun: false },
-  async run({ connector }) {
-    const manifest = loadManifest(connector);
-    if (manifest.errors.length) return { ok: false, verdict: 'invalid', summary: 'invalid: ' + manifest.errors[0].message, findings: manifest.errors };
-    try {
-      preprocessManifest(manifest.value!);
-    } catch (e) {
-      if (e instanceof ManifestReferenceError) return { ok: false, verdict: 'invalid', summary: `invalid: ${e.message}`, findings: [{ rule: 'reference', severity: 'error', message: e.message, file: join(connector.root, connector.manifestPath!) }] };
-      throw e;
-    }
-    return { ok: true, verdict: 'ui', summary: 'ui', findings: [] };
-  },
+  pluginDir: PLUGIN_DIR,
+  defaultOptions: { failOn: 'invalid', fix: false, dryRun: false, cdkVersion: BUNDLED_CDK_VERSION },
+  run: runImportCheck,
 });
+
+export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Promise<StageOutcome> {
+  const { options, log } = ctx;
+  let connector = ctx.connector;
+  if (!MANIFEST_LAYOUTS.includes(connector.layout))
+    return { ok: true, verdict: 'not-applicable', summary: `not applicable: a ${connector.layout} connector has no manifest to import`, findings: [] };
+  if (options.failOn !== 'invalid' && options.failOn !== 'yaml-only')
+    return { ok: false, summary: `failOn must be invalid or yaml-only, got ${JSON.stringify(options.failOn)}`, findings: [] };
+
+  const schemaPath = options.schemaPath ? (isAbsolute(options.schemaPath) ? options.schemaPath : resolve(ctx.workspaceRoot, options.schemaPath)) : BUNDLED_SCHEMA;
+  let schema: ComponentSchema;
+  try {
+    schema = ComponentSchema.load(schemaPath);
+  } catch (e) {
+    const message = `cannot use the component schema ${schemaPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    return { ok: false, summary: message, findings: [{ rule: 'schema-path', severity: 'error', message, file: schemaPath, fix: 'pass schemaPath pointing at the CDK\'s declarative_component_schema.yaml' }] };
+  }
+  const analyzeOptions = { schema, cdkVersion: String(options.cdkVersion ?? BUNDLED_CDK_VERSION) };
+
+  const extra: Record<string, unknown> = {};
+  if (options.fix) {
+    if (!options.dryRun && recoverInterruptedChanges(connector.root)) {
+      log('restored files from an interrupted change set');
+      connector = readConnector(connector.root);
+    }
+    const plan = planFixes(connector);
+    if ('error' in plan) {
+      log(plan.error);
+      extra.fix = { applied: false, error: plan.error };
+    } else if (plan.changeSet.isEmpty) {
+      log('--fix: nothing mechanical to change');
+      extra.fix = { applied: false, steps: [], notes: plan.notes };
+    } else if (options.dryRun) {
+      const diff = plan.changeSet.diff();
+      log(`--dry-run: would ${plan.steps.join('; ')}; nothing written`);
+      log(diff);
+      extra.fix = { applied: false, dryRun: true, steps: plan.steps, touched: plan.changeSet.touched(), diff, notes: plan.notes };
+    } else {
+      const touched = plan.changeSet.apply();
+      log(`--fix: ${plan.steps.join('; ')}`);
+      extra.fix = { applied: true, steps: plan.steps, touched, notes: plan.notes };
+      // Re-read: the verdict reported is the one of the connector as it is now.
+      connector = readConnector(connector.root);
+    }
+  }
+
+  const result = analyze(connector, analyzeOptions);
+  return outcome(result, options, extra, log);
+}
+
+function outcome(result: Analysis, options: ImportCheckOptions, extra: Record<string, unknown>, log: (line: string) => void): StageOutcome {
+  const { verdict, findings } = result;
+  const items = findings.items;
+  for (const f of items) if (f.severity !== 'info') log(formatProblem(f));
+  const blockers = items.filter((f) => f.impact === 'yaml-only');
+  const losses = items.filter((f) => f.impact === 'loss');
+  let summary: string;
+  if (verdict === 'invalid') {
+    const errors = items.filter((f) => f.impact === 'invalid');
+    summary = `invalid: ${errors[0].message}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`;
+  } else if (verdict === 'yaml-only') summary = `yaml-only (warning): imports, but only the YAML editor can show it — ${countByRule(blockers)}`;
+  else summary = 'ui: imports into the Builder UI';
+  if (verdict !== 'invalid' && losses.length) summary += `; the import would lose: ${countByRule(losses)}`;
+  const ok = verdict !== 'invalid' && !(verdict === 'yaml-only' && options.failOn === 'yaml-only');
+  return { ok, verdict, summary, manifestVersion: result.manifestVersion, findings: items, ...extra };
+}

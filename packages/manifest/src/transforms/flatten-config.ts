@@ -9,7 +9,7 @@
  * is taken, or the spec does not describe the nested property.
  */
 import { isMap, visit, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
-import { collectConfigRefs, findConfigRefs, type ConfigRef } from '../config-refs';
+import { collectConfigRefs, findConfigRefs, isNested, type ConfigRef } from '../config-refs';
 import type { ManifestPath } from '../references';
 import { documentText, keyOf, nodeAt, positionOf, type TransformFinding, type TransformResult } from './yaml-nodes';
 
@@ -37,35 +37,18 @@ export function flattenConfig(input: FlattenConfigInput): FlattenConfigResult {
   const specDoc = input.specDoc?.clone();
   const findings: TransformFinding[] = [];
   const inManifest = nodeAt(doc, ['spec', 'connection_specification']) !== undefined;
-  const spec = inManifest ? { doc, base: ['spec', 'connection_specification'] as ManifestPath, file: input.manifestFile } : specDoc ? { doc: specDoc, base: specBase(specDoc), file: input.specFile } : undefined;
+  const spec = locateSpec(doc, specDoc);
   const refs = collectConfigRefs(doc.toJS({ maxAliasCount: 1000 }));
-  const nested = refs.filter((r) => r.path.length > 1 && !r.dynamic);
+  const nested = refs.filter(isNested);
   const unchanged = (): FlattenConfigResult => ({ doc, text: documentText(doc), changed: false, deletes: [], findings, renamed: [] });
   if (!nested.length) return unchanged();
   const at = (path: ManifestPath) => ({ file: input.manifestFile, ...positionOf(doc, path, input.lines) });
 
-  // Decide per top-level key whether flattening is mechanical.
-  const blocked = new Map<string, string>();
-  const wholeReads = new Set(refs.filter((r) => r.path.length === 1 || r.dynamic).map((r) => r.path[0]));
-  const props = spec ? (nodeAt(spec.doc, [...spec.base, 'properties']) as YAMLMap | undefined) : undefined;
-  for (const r of nested) {
-    const top = r.path[0];
-    if (blocked.has(top)) continue;
-    if (wholeReads.has(top)) blocked.set(top, `config['${top}'] is also read as a whole, so it must stay an object`);
-    else if (!spec || !isMap(props)) blocked.set(top, 'there is no spec to move the property in');
-    else {
-      const reason = leafProblem(spec.doc, [...spec.base, 'properties'], r.path);
-      if (reason) blocked.set(top, reason);
-    }
-  }
-  const flatPaths = unique(nested.filter((r) => !blocked.has(r.path[0])).map((r) => r.path));
-  const existing = new Set(isMap(props) ? props.items.map((p) => keyOf(p.key)) : []);
-  for (const p of flatPaths) if (existing.has(flatKey(p))) blocked.set(p[0], `the flat name ${flatKey(p)} is already a spec property`);
+  const { blocked, todo } = planFlatten(spec, refs);
   for (const [top, reason] of blocked) {
     const first = nested.find((r) => r.path[0] === top)!;
     findings.push({ rule: 'flatten-config', severity: 'warning', message: `config.${top}.… left nested: ${reason}`, fix: 'flatten by hand', ...at(first.at) });
   }
-  const todo = flatPaths.filter((p) => !blocked.has(p[0]));
   if (!todo.length) return unchanged();
   const todoKeys = new Set(todo.map((p) => JSON.stringify(p)));
 
@@ -118,11 +101,49 @@ export function flattenConfig(input: FlattenConfigInput): FlattenConfigResult {
   return out;
 }
 
+export interface SpecLocation {
+  doc: Document;
+  /** Path of the connection specification (the JSON schema of the config) in `doc`. */
+  base: ManifestPath;
+}
+
+/**
+ * Which nested references can be flattened mechanically (`todo`, as paths) and, per top-level key, why
+ * the others cannot (`blocked`).
+ */
+export function planFlatten(spec: SpecLocation | undefined, refs: readonly ConfigRef[]): { todo: string[][]; blocked: Map<string, string> } {
+  const nested = refs.filter(isNested);
+  const blocked = new Map<string, string>();
+  const wholeReads = new Set(refs.filter((r) => !isNested(r) && !r.indexed).map((r) => r.path[0]));
+  const props = spec ? nodeAt(spec.doc, [...spec.base, 'properties']) : undefined;
+  for (const r of nested) {
+    const top = r.path[0];
+    if (blocked.has(top)) continue;
+    if (r.indexed) blocked.set(top, `config.${top} is read as a list (${r.text}), which has no flat equivalent`);
+    else if (wholeReads.has(top)) blocked.set(top, `config['${top}'] is also read as a whole, so it must stay an object`);
+    else if (!spec || !isMap(props)) blocked.set(top, 'there is no spec to move the property in');
+    else {
+      const reason = leafProblem(spec.doc, [...spec.base, 'properties'], r.path);
+      if (reason) blocked.set(top, reason);
+    }
+  }
+  const flatPaths = unique(nested.filter((r) => !blocked.has(r.path[0])).map((r) => r.path));
+  const existing = new Set(isMap(props) ? props.items.map((p) => keyOf(p.key)) : []);
+  for (const p of flatPaths) if (existing.has(flatKey(p))) blocked.set(p[0], `the flat name ${flatKey(p)} is already a spec property`);
+  return { todo: flatPaths.filter((p) => !blocked.has(p[0])), blocked };
+}
+
+/** Where the connection specification is: inside the manifest's `spec`, or in a separate spec document. */
+export function locateSpec(doc: Document, specDoc?: Document): SpecLocation | undefined {
+  if (nodeAt(doc, ['spec', 'connection_specification']) !== undefined) return { doc, base: ['spec', 'connection_specification'] };
+  return specDoc ? { doc: specDoc, base: specBase(specDoc) } : undefined;
+}
+
 /** Replace the accepted nested references in a template, keeping each one's style. */
 export function rewrite(template: string, accept: (r: ConfigRef) => boolean): string {
   let out = template;
   for (const r of findConfigRefs(template).reverse()) {
-    if (r.path.length < 2 || r.dynamic || !accept(r)) continue;
+    if (!isNested(r) || r.indexed || !accept(r)) continue;
     const key = flatKey(r.path);
     const q = r.quote || "'";
     const flat =

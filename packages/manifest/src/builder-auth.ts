@@ -1,0 +1,76 @@
+/**
+ * The Builder UI's rules for authenticators: supported types, and secret fields that must read a
+ * top-level string input of the spec (`{{ config['key'] }}`), because its auth forms bind to inputs.
+ */
+import type { ManifestPath } from './references';
+import type { MatrixFinding } from './builder-matrix';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+const SUPPORTED = new Set(['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'JwtAuthenticator', 'OAuthAuthenticator', 'SessionTokenAuthenticator']);
+
+/** Fields the Builder binds to a spec input, per authenticator type. */
+const SECRET_FIELDS: Record<string, string[]> = {
+  ApiKeyAuthenticator: ['api_token'],
+  BearerAuthenticator: ['api_token'],
+  BasicHttpAuthenticator: ['username', 'password'],
+  JwtAuthenticator: ['secret_key'],
+  OAuthAuthenticator: ['client_id', 'client_secret', 'refresh_token'],
+};
+
+const TOP_LEVEL = /^\s*\{\{\s*config\s*(?:\[\s*(['"])([^'"]+)\1\s*\]|\.([A-Za-z_]\w*))\s*\}\}\s*$/;
+
+export function checkAuthenticator(
+  auth: unknown,
+  path: ManifestPath,
+  manifest: Obj,
+  custom: (component: Obj, path: ManifestPath, where: string) => void,
+): MatrixFinding[] {
+  const out: MatrixFinding[] = [];
+  const a = obj(auth);
+  if (!a) return out;
+  const type = String(a.type);
+  if (type.startsWith('Custom') || 'class_name' in a) {
+    custom(a, path, 'the authenticator');
+    return out;
+  }
+  if (!SUPPORTED.has(type)) {
+    const fix = type === 'SelectiveAuthenticator' ? 'the Builder UI has one authentication method per connector: keep one of the authenticators (or stay YAML-only)' : undefined;
+    out.push({ rule: 'authenticator', impact: 'yaml-only', path, message: `the authenticator is a ${type}, which the Builder UI does not support`, fix });
+    return out;
+  }
+  if (type === 'OAuthAuthenticator') {
+    const grant = a.grant_type;
+    if (grant !== undefined && grant !== 'refresh_token' && grant !== 'client_credentials')
+      out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'grant_type'], message: `OAuth grant_type ${String(grant)} is not supported by the Builder UI (refresh_token or client_credentials)` });
+    const body = obj(a.refresh_request_body);
+    if (body && Object.values(body).some((v) => typeof v !== 'string'))
+      out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'refresh_request_body'], message: 'OAuth refresh_request_body values must all be strings for the Builder UI' });
+  }
+  const props = obj(obj(obj(manifest.spec)?.connection_specification)?.properties);
+  const fields = [...(SECRET_FIELDS[type] ?? [])];
+  if (type === 'OAuthAuthenticator' && a.grant_type === 'client_credentials') fields.splice(fields.indexOf('refresh_token'), 1);
+  for (const field of fields) {
+    const value = a[field];
+    if (value === undefined) continue;
+    const p = [...path, field];
+    const m = typeof value === 'string' ? TOP_LEVEL.exec(value) : null;
+    if (!m) {
+      out.push({
+        rule: 'auth-secret',
+        impact: 'yaml-only',
+        path: p,
+        message: `${type}.${field} is ${JSON.stringify(value)}; the Builder UI needs it to be exactly {{ config['<key>'] }} for a top-level input`,
+        fix: typeof value === 'string' && /config/.test(value) ? 'flatten the config reference to a top-level spec property (import-check --fix flattens nested ones)' : `declare a string input in the spec and use {{ config['<key>'] }}`,
+      });
+      continue;
+    }
+    const key = m[2] ?? m[3];
+    const prop = obj(props?.[key]);
+    if (!props) out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'] but the manifest has no spec, so the Builder has no such input`, fix: 'bring the spec into the manifest (import-check --fix inlines a separate spec)' });
+    else if (!prop) out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'], which is not a top-level property of the spec`, fix: `add ${key} (type: string) to spec.connection_specification.properties` });
+    else if (prop.type !== 'string') out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'], whose spec property has type ${JSON.stringify(prop.type)}; the Builder UI needs a string` });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * `--fix`: the seed's mechanical remedies, in one all-or-nothing change set: move a separate spec into
+ * the manifest, inline `schemas/` files (shared `$ref`s expanded), then flatten nested config references
+ * and the spec to match. The transforms live in @conveyor/manifest, shared with migrate.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Document } from 'yaml';
+import { join } from 'node:path';
+import { ChangeSet, loadManifest, loadSchemaFiles, type Connector, type YamlFile } from '@conveyor/connector';
+import { flattenConfig, inlineSchemas, inlineSpec, type TransformFinding } from '@conveyor/manifest';
+import { separateSpec } from './checks';
+
+export interface FixPlan {
+  changeSet: ChangeSet;
+  /** What each step did or why it did nothing. */
+  notes: TransformFinding[];
+  steps: string[];
+}
+
+export function planFixes(connector: Connector): FixPlan | { error: string } {
+  const loaded = loadManifest(connector);
+  if (loaded.errors.length || !('doc' in loaded)) return { error: `cannot fix: ${loaded.errors[0]?.message ?? 'manifest unreadable'}` };
+  const file = loaded as YamlFile<Record<string, unknown>>;
+  const manifestFile = join(connector.root, connector.manifestPath!);
+  const notes: TransformFinding[] = [];
+  const steps: string[] = [];
+  const changeSet = new ChangeSet(connector.root);
+  let doc: Document = file.doc;
+  // Positions in findings refer to the original text, so only the first transform gets the line counter.
+  let lines: YamlFile['lines'] | undefined = file.lines;
+  let changed = false;
+
+  let spec = separateSpec(connector, file.value);
+  if (spec && connector.specPath) {
+    const r = inlineSpec({ doc, spec: { path: connector.specPath, value: spec.value, error: spec.errors[0] }, manifestFile, lines });
+    notes.push(...r.findings);
+    if (r.changed) {
+      doc = r.doc;
+      lines = undefined;
+      changed = true;
+      spec = undefined;
+      steps.push(`moved ${connector.specPath} into the manifest's spec`);
+      for (const d of r.deletes) changeSet.delete(d);
+    }
+  }
+
+  if (connector.schemasDir) {
+    const sourcePy = connector.packageDir && existsSync(join(connector.root, connector.packageDir, 'source.py')) ? readFileSync(join(connector.root, connector.packageDir, 'source.py'), 'utf8') : undefined;
+    const r = inlineSchemas({ doc, schemaFiles: loadSchemaFiles(connector), schemasDir: connector.schemasDir, manifestFile, lines, sourcePy });
+    notes.push(...r.findings);
+    if (r.changed) {
+      doc = r.doc;
+      lines = undefined;
+      changed = true;
+      steps.push(`inlined the schemas of ${connector.schemasDir}/`);
+      for (const d of r.deletes) changeSet.delete(d);
+    }
+  }
+
+  const flat = flattenConfig({ doc, specDoc: spec?.doc, manifestFile, specFile: spec?.file, lines });
+  notes.push(...flat.findings);
+  if (flat.changed) {
+    doc = flat.doc;
+    changed = true;
+    steps.push(`flattened ${flat.renamed.map((r) => `config.${r.from.join('.')} → ${r.to}`).join(', ')}`);
+    if (flat.specText !== undefined && connector.specPath) changeSet.write(connector.specPath, flat.specText);
+  }
+  if (changed) changeSet.write(connector.manifestPath!, flat.text);
+  return { changeSet, notes, steps };
+}
