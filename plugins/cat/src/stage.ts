@@ -1,0 +1,18 @@
+import { join, relative } from 'node:path';
+import { defineStage } from '@conveyor/stage-kit';
+import { DEFAULT_CAT_OPTIONS, runCat, type CatOptions } from './run-cat';
+
+/** Env input of the live target: change its value to rerun the live suites while cat-static stays cached. */
+export const RERUN_ENV = 'CONVEYOR_CAT_RERUN';
+
+export const stage = defineStage<CatOptions>({
+  pluginDir: join(__dirname, '..'),
+  defaultOptions: DEFAULT_CAT_OPTIONS,
+  inputs: (c, workspaceRoot) => {
+    const script = relative(workspaceRoot, join(__dirname, 'config-hash.js')).split('\\').join('/');
+    // A digest of secrets/ (never its content) and a rerun switch; secrets/ itself is excluded by the kit.
+    return [{ runtime: `node ${JSON.stringify(script)} ${JSON.stringify(c.root)}` }, { env: RERUN_ENV }];
+  },
+  outputs: () => ['{workspaceRoot}/dist/conveyor/{projectName}/cat.junit.xml'],
+  run: (ctx) => runCat(ctx, 'cat', ctx.options.suites ?? 'all'),
+});
