@@ -115,3 +115,12 @@ export async function resolveRef(cwd: string, ref: string): Promise<string | und
     return undefined;
   }
 }
+
+/**
+ * Whether the local branch `name` exists. (`git rev-parse --verify --quiet` exits 1 without stderr for a missing
+ * ref, which simple-git does not turn into an error, so this asks `git branch --list` instead.)
+ */
+export async function localBranchExists(cwd: string, name: string): Promise<boolean> {
+  const out = await git(cwd).raw(['branch', '--list', '--format=%(refname:short)', '--', name]);
+  return out.split('\n').some((l) => l.trim() === name);
+}

@@ -103,13 +103,19 @@ function streamFromManifest(s: Obj, files: ConnectorFiles, pkg: string, snap: Co
   const params = isObj(s.$parameters) ? s.$parameters : {};
   const name = String(s.name ?? params.name ?? '(unnamed)');
   const inc = isObj(s.incremental_sync) ? s.incremental_sync : undefined;
-  const out: StreamSnapshot = { name, keysKnown: true, primaryKey: normalizePrimaryKey(s.primary_key), cursorField: normalizeCursor(inc?.cursor_field) };
+  const incParams = { ...params, ...(inc && isObj(inc.$parameters) ? inc.$parameters : {}) };
+  const out: StreamSnapshot = {
+    name,
+    keysKnown: true,
+    primaryKey: normalizePrimaryKey(interpolateParameters(s.primary_key, params)),
+    cursorField: normalizeCursor(interpolateParameters(inc?.cursor_field, incParams)),
+  };
   const loader = isObj(s.schema_loader) ? s.schema_loader : { type: 'JsonFileSchemaLoader' };
   if (loader.type === 'InlineSchemaLoader' && isObj(loader.schema)) out.schema = loader.schema;
   else if (loader.type === 'JsonFileSchemaLoader' || loader.type === undefined) {
     // The CDK's default file_path is ./<package>/schemas/<stream name>.json; paths interpolate parameters.name.
     const template = typeof loader.file_path === 'string' ? loader.file_path : `./${pkg}/schemas/{{ parameters['name'] }}.json`;
-    const path = template.replace(/\{\{\s*(?:parameters|options)(?:\.name|\[\s*['"]name['"]\s*\])\s*\}\}/g, String(params.name ?? name)).replace(/^\.\//, '');
+    const path = String(interpolateParameters(template, { ...params, name: params.name ?? name })).replace(/^\.\//, '');
     try {
       const schema = parseFile(files, path);
       if (isObj(schema)) out.schema = schema;
@@ -119,6 +125,28 @@ function streamFromManifest(s: Obj, files: ConnectorFiles, pkg: string, snap: Co
     }
   } else snap.gaps.push(`${name}: ${String(loader.type)} schemas are computed at runtime, not compared`);
   return out;
+}
+
+const PARAMETER = /\{\{\s*(?:parameters|options)(?:\.(\w+)|\[\s*['"](\w+)['"]\s*\])\s*\}\}/g;
+
+/**
+ * Resolve `{{ parameters.x }}` / `{{ parameters['x'] }}` in a key or cursor, the only interpolation that is fixed
+ * at build time (config- or state-dependent templates stay as written and compare as text).
+ */
+export function interpolateParameters(value: unknown, params: Obj): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\s*\{\{\s*(?:parameters|options)(?:\.(\w+)|\[\s*['"](\w+)['"]\s*\])\s*\}\}\s*$/.exec(value);
+    if (whole) {
+      const v = params[whole[1] ?? whole[2]];
+      return v === undefined ? value : v;
+    }
+    return value.replace(PARAMETER, (m, a?: string, b?: string) => {
+      const v = params[(a ?? b)!];
+      return v === undefined || typeof v === 'object' ? m : String(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolateParameters(v, params));
+  return value;
 }
 
 function collectOAuth(node: unknown, out: Set<string>, seen: Set<unknown>): void {
