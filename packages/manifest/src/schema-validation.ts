@@ -65,7 +65,7 @@ export class ComponentSchema {
   }
 
   /** Problems of a preprocessed manifest (see preprocessManifest), each located in the source manifest. */
-  validate(manifest: Obj, origins?: WeakMap<object, ManifestPath>): SchemaIssue[] {
+  validate(manifest: Obj, origins?: WeakMap<object, ManifestPath>, source?: unknown): SchemaIssue[] {
     this.root ??= this.fast.getSchema('cdk')!;
     if (this.root(manifest)) return [];
     const issues: SchemaIssue[] = [];
@@ -102,9 +102,9 @@ export class ComponentSchema {
         const message = allowed.length
           ? `a ${child.type} cannot be used here; expected ${listOf(allowed.map(String))}`
           : `a ${child.type} cannot be used here`;
-        issues.push(this.issue(manifest, origins, child.path, c.type, message));
+        issues.push(this.issue(manifest, origins, source, child.path, c.type, message));
       }
-      for (const g of groupIssues(own, manifest)) issues.push(this.issue(manifest, origins, g.path, c.type, g.message));
+      for (const g of groupIssues(own, manifest)) issues.push(this.issue(manifest, origins, source, g.path, c.type, g.message));
     }
     return dedupe(issues);
   }
@@ -133,13 +133,16 @@ export class ComponentSchema {
     return out;
   }
 
-  private issue(manifest: Obj, origins: WeakMap<object, ManifestPath> | undefined, instancePath: ManifestPath, component: string, message: string): SchemaIssue {
-    return { path: sourcePath(manifest, instancePath, origins), instancePath, component, message };
+  private issue(manifest: Obj, origins: WeakMap<object, ManifestPath> | undefined, source: unknown, instancePath: ManifestPath, component: string, message: string): SchemaIssue {
+    return { path: sourcePath(manifest, instancePath, origins, source), instancePath, component, message };
   }
 }
 
-/** The source-manifest path of a place in the preprocessed manifest: the nearest object's origin plus the rest. */
-export function sourcePath(manifest: unknown, instancePath: ManifestPath, origins?: WeakMap<object, ManifestPath>): ManifestPath {
+/**
+ * The source-manifest path of a place in the preprocessed manifest: the nearest object's origin plus the
+ * rest, followed through `$ref`s of the source (when given) to where the value was actually written.
+ */
+export function sourcePath(manifest: unknown, instancePath: ManifestPath, origins?: WeakMap<object, ManifestPath>, source?: unknown): ManifestPath {
   if (!origins) return instancePath;
   let node: unknown = manifest;
   let best: ManifestPath = origins.get(manifest as object) ?? [];
@@ -152,7 +155,48 @@ export function sourcePath(manifest: unknown, instancePath: ManifestPath, origin
       bestDepth = i + 1;
     }
   }
-  return [...best, ...instancePath.slice(bestDepth)];
+  const path = [...best, ...instancePath.slice(bestDepth)];
+  return source === undefined ? path : followRefs(source, path);
+}
+
+/** Walk `path` in the source manifest, jumping through `$ref` / `"#/…"` where the key is not written. */
+export function followRefs(source: unknown, path: ManifestPath): ManifestPath {
+  let node = source;
+  let at: ManifestPath = [];
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    for (let hops = 0; hops < 16; hops++) {
+      const o = node && typeof node === 'object' ? (node as Record<string | number, unknown>) : undefined;
+      if (o && seg in o) break;
+      const ref = typeof node === 'string' ? node : typeof o?.$ref === 'string' ? (o.$ref as string) : undefined;
+      if (!ref?.startsWith('#/')) return [...at, ...path.slice(i)];
+      const target = refTarget(source, ref);
+      if (!target) return [...at, ...path.slice(i)];
+      ({ node, path: at } = target);
+    }
+    const o = node as Record<string | number, unknown> | undefined;
+    if (!o || typeof o !== 'object' || !(seg in o)) return [...at, ...path.slice(i)];
+    node = o[seg];
+    at = [...at, seg];
+  }
+  return at;
+}
+
+function refTarget(source: unknown, ref: string): { node: unknown; path: ManifestPath } | undefined {
+  let rest = ref.slice(2);
+  let node = source;
+  const path: ManifestPath = [];
+  while (rest) {
+    const o = node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+    if (o && !Array.isArray(o) && rest in o) return { node: o[rest], path: [...path, rest] };
+    const slash = rest.indexOf('/');
+    const key = slash < 0 ? rest : rest.slice(0, slash);
+    rest = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!o || !(key in o)) return undefined;
+    node = o[key];
+    path.push(Array.isArray(o) ? Number(key) : key);
+  }
+  return { node, path };
 }
 
 function toRaw(e: ErrorObject, base: ManifestPath): RawError {

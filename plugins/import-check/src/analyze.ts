@@ -63,7 +63,7 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
     });
   }
   if (manifest) {
-    for (const issue of options.schema.validate(manifest, origins)) {
+    for (const issue of options.schema.validate(manifest, origins, raw)) {
       const inherited = !findings.written(issue.path) && findings.written(issue.path.slice(0, -1));
       findings.at(issue.path, {
         rule: 'schema',
@@ -74,16 +74,16 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
     }
     const pythonClasses = readComponentsPy(connector);
     for (const m of checkBuilderMatrix(manifest, origins, { pythonClasses, source: raw })) {
-      findings.at(sourcePath(manifest, m.path, origins), {
+      findings.at(sourcePath(manifest, m.path, origins, raw), {
         rule: m.rule,
         impact: m.impact,
         message: m.message,
         fix: m.fix,
         replaceWith: m.replacement?.replaceWith,
         replaceConfidence: m.replacement?.confidence,
-      });
+      }, true);
     }
-    checkCustomLeftovers(manifest, origins, findings, pythonClasses);
+    checkCustomLeftovers(manifest, origins, raw, findings, pythonClasses);
   }
   checkConfigRefs(file, findings, separateSpec(connector, raw));
   checkLosses(connector, raw, manifest, origins, findings);

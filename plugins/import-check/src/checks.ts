@@ -39,7 +39,7 @@ export function checkConfigRefs(file: YamlFile<Record<string, unknown>>, finding
 }
 
 /** Custom components outside the places the matrix inspects (state migrations, schema loaders, …). */
-export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object, ManifestPath>, findings: Findings, classes: Map<string, PythonClass>): void {
+export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object, ManifestPath>, raw: unknown, findings: Findings, classes: Map<string, PythonClass>): void {
   const reported = new Set(findings.items.filter((f) => f.rule === 'custom-component').map((f) => `${f.line}:${f.column}`));
   const walk = (v: unknown, path: ManifestPath) => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i]));
@@ -47,7 +47,7 @@ export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object
     const o = v as Obj;
     const type = typeof o.type === 'string' ? o.type : undefined;
     if ((type?.startsWith('Custom') || typeof o.class_name === 'string') && path.length) {
-      const src = sourcePath(manifest, path, origins);
+      const src = sourcePath(manifest, path, origins, raw);
       const where = findings.written(src) ? src : src.slice(0, -1);
       const pos = findings.position(where);
       if (!reported.has(pos)) {
@@ -95,7 +95,7 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
     const stream = s as Obj;
     if (!stream || typeof stream !== 'object' || stream.schema_loader !== undefined) return;
     const name = typeof stream.name === 'string' ? stream.name : `#${i + 1}`;
-    findings.at(sourcePath(manifest!, ['streams', i], origins), {
+    findings.at(sourcePath(manifest!, ['streams', i], origins, raw), {
       rule: 'schema-file',
       impact: 'loss',
       message: `stream ${name} has no schema_loader, so the CDK reads ${connector.schemasDir}/${name}.json; the import would lose that schema`,

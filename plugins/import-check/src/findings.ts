@@ -12,6 +12,8 @@ export interface ImportFinding extends Problem {
   /** For custom components: the CDK component(s) that can replace it, and how sure that is. */
   replaceWith?: string[];
   replaceConfidence?: string;
+  /** How many streams reach this same written place (a shared definition), when more than one. */
+  occurrences?: number;
 }
 
 const SEVERITY: Record<Impact, Problem['severity']> = { invalid: 'error', 'yaml-only': 'warning', loss: 'warning', info: 'info' };
@@ -19,22 +21,30 @@ const SEVERITY: Record<Impact, Problem['severity']> = { invalid: 'error', 'yaml-
 /** Findings of one run, located in the manifest through its parsed document. */
 export class Findings {
   readonly items: ImportFinding[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, ImportFinding>();
   constructor(private readonly manifest?: YamlFile) {}
 
-  add(f: Omit<ImportFinding, 'severity'> & { severity?: Problem['severity'] }): void {
+  /**
+   * `perStream`: the message names the stream it was found through; the same place reached from several
+   * streams (a shared definition) is then one finding with a count, not one per stream.
+   */
+  add(f: Omit<ImportFinding, 'severity'> & { severity?: Problem['severity'] }, perStream = false): void {
     const finding = { ...f, severity: f.severity ?? SEVERITY[f.impact] } as ImportFinding;
-    // A component written once in `definitions` and used by every stream is reported once.
-    const key = `${finding.rule}|${finding.file}|${finding.line}|${finding.column}|${finding.message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    // A component written once in `definitions` and used by every stream is reported once, with a count.
+    const key = `${finding.rule}|${finding.file}|${finding.line}|${finding.column}|${perStream ? '' : finding.message}`;
+    const known = this.seen.get(key);
+    if (known) {
+      if (known.message !== finding.message) known.occurrences = (known.occurrences ?? 1) + 1;
+      return;
+    }
+    this.seen.set(key, finding);
     this.items.push(finding);
   }
 
   /** Add a finding located at `path` of the source manifest. */
-  at(path: ManifestPath, f: Omit<ImportFinding, 'severity' | 'file' | 'line' | 'column'>): void {
-    if (!this.manifest) return this.add(f);
-    this.add({ ...f, file: this.manifest.file, ...locate(this.manifest, path) });
+  at(path: ManifestPath, f: Omit<ImportFinding, 'severity' | 'file' | 'line' | 'column'>, perStream = false): void {
+    if (!this.manifest) return this.add(f, perStream);
+    this.add({ ...f, file: this.manifest.file, ...locate(this.manifest, path) }, perStream);
   }
 
   /** True when `path` is written in the manifest (false: it came from `$parameters` or a default). */
@@ -47,6 +57,11 @@ export class Findings {
     if (!this.manifest) return '';
     const p = locate(this.manifest, path);
     return `${p.line}:${p.column}`;
+  }
+
+  /** The findings as reported: shared places say how many streams they affect. */
+  final(): ImportFinding[] {
+    return this.items.map((f) => (f.occurrences ? { ...f, message: `${f.message} (and ${f.occurrences - 1} more stream${f.occurrences > 2 ? 's' : ''} using this definition)` } : f));
   }
 
   verdict(): Verdict {

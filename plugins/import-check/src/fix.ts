@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { join } from 'node:path';
 import { ChangeSet, loadManifest, loadSchemaFiles, type Connector, type YamlFile } from '@conveyor/connector';
-import { flattenConfig, inlineSchemas, inlineSpec, type TransformFinding } from '@conveyor/manifest';
+import { documentTextLike, flattenConfig, inlineSchemas, inlineSpec, type TransformFinding } from '@conveyor/manifest';
 import { separateSpec } from './checks';
 
 export interface FixPlan {
@@ -65,6 +65,6 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
     steps.push(`flattened ${flat.renamed.map((r) => `config.${r.from.join('.')} → ${r.to}`).join(', ')}`);
     if (flat.specText !== undefined && connector.specPath) changeSet.write(connector.specPath, flat.specText);
   }
-  if (changed) changeSet.write(connector.manifestPath!, flat.text);
+  if (changed) changeSet.write(connector.manifestPath!, documentTextLike(flat.doc, file.text));
   return { changeSet, notes, steps };
 }

@@ -77,7 +77,7 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
 
 function outcome(result: Analysis, options: ImportCheckOptions, extra: Record<string, unknown>, log: (line: string) => void): StageOutcome {
   const { verdict, findings } = result;
-  const items = findings.items;
+  const items = findings.final();
   for (const f of items) if (f.severity !== 'info') log(formatProblem(f));
   const blockers = items.filter((f) => f.impact === 'yaml-only');
   const losses = items.filter((f) => f.impact === 'loss');

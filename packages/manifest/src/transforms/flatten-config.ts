@@ -82,10 +82,10 @@ export function flattenConfig(input: FlattenConfigInput): FlattenConfigResult {
     spec!.doc.deleteIn(leafPath);
     pruneEmpty(spec!.doc, spec!.base, path);
   }
-  if (newRequired.length) {
-    const req = readRequired(spec!.doc, spec!.base).filter((k) => existsTop(spec!.doc, spec!.base, k));
-    spec!.doc.setIn([...spec!.base, 'required'], spec!.doc.createNode(unique([...req, ...newRequired])));
-  }
+  const finalRequired = unique([...readRequired(spec!.doc, spec!.base).filter((k) => existsTop(spec!.doc, spec!.base, k)), ...newRequired]);
+  if (finalRequired.length) spec!.doc.setIn([...spec!.base, 'required'], spec!.doc.createNode(finalRequired));
+  else if (spec!.doc.hasIn([...spec!.base, 'required'])) spec!.doc.deleteIn([...spec!.base, 'required']);
+  for (const path of todo) dropEmptyRequired(spec!.doc, spec!.base, path);
   const renamed = todo.map((p) => ({ from: p, to: flatKey(p) }));
   findings.push({
     rule: 'flatten-config',
@@ -197,12 +197,27 @@ function pruneEmpty(doc: Document, base: ManifestPath, path: string[]): void {
     const parent = objPath.slice(0, -2);
     const req = readRequired(doc, parent);
     const name = String(objPath[objPath.length - 1]);
-    if (req.includes(name)) {
-      const left = req.filter((k) => k !== name);
-      if (left.length) doc.setIn([...parent, 'required'], doc.createNode(left));
-      else doc.deleteIn([...parent, 'required']);
-    }
+    // Replaced in place (even when empty for now) so `required` keeps its position; emptied ones go at the end.
+    if (req.includes(name)) doc.setIn([...parent, 'required'], doc.createNode(req.filter((k) => k !== name)));
   }
+}
+
+/** Remove `required: []` left on the nested objects that survived the move. */
+function dropEmptyRequired(doc: Document, base: ManifestPath, path: string[]): void {
+  for (let depth = 1; depth < path.length; depth++) {
+    const objPath = [...base, 'properties', ...path.slice(0, depth).flatMap((k, i) => (i === 0 ? [k] : ['properties', k]))];
+    if (doc.hasIn([...objPath, 'required']) && readRequired(doc, objPath).length === 0) doc.deleteIn([...objPath, 'required']);
+  }
+}
+
+/**
+ * Serialise like the original file: hand-written manifests mostly write flow lists as `["a"]`, and
+ * re-padding every one of them (`[ "a" ]`) would bury the real change in the diff.
+ */
+export function documentTextLike(doc: Document, original: string): string {
+  const padded = (original.match(/[[{] [^\s\]}]/g) ?? []).length;
+  const tight = (original.match(/[[{][^\s\]}]/g) ?? []).length;
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: padded > tight });
 }
 
 function isTopLevelPair(doc: Document, pair: Pair): boolean {
