@@ -13,12 +13,12 @@ import {
   ManifestReferenceError,
   preprocessManifest,
   readPythonClasses,
-  sourcePath,
   type Manifest,
   type ManifestPath,
   type PythonClass,
 } from '@conveyor/manifest';
 import { Findings, type Verdict } from './findings';
+import { writtenPlace } from './places';
 import { checkConfigRefs, checkCustomLeftovers, checkLosses, separateSpec } from './checks';
 
 export const OLDEST_SUPPORTED_VERSION = '0.29.0';
@@ -74,7 +74,7 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
     }
     const pythonClasses = readComponentsPy(connector);
     for (const m of checkBuilderMatrix(manifest, origins, { pythonClasses, source: raw })) {
-      findings.at(sourcePath(manifest, m.path, origins, raw), {
+      findings.at(writtenPlace(manifest, m.path, origins, raw), {
         rule: m.rule,
         impact: m.impact,
         message: m.message,

@@ -18,6 +18,7 @@ import {
   type PythonClass,
 } from '@conveyor/manifest';
 import type { Findings } from './findings';
+import { writtenPlace } from './places';
 
 type Obj = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object
     const o = v as Obj;
     const type = typeof o.type === 'string' ? o.type : undefined;
     if ((type?.startsWith('Custom') || typeof o.class_name === 'string') && path.length) {
-      const src = sourcePath(manifest, path, origins, raw);
+      const src = writtenPlace(manifest, path, origins, raw);
       const where = findings.written(src) ? src : src.slice(0, -1);
       const pos = findings.position(where);
       if (!reported.has(pos)) {
