@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readConnector, recoverInterruptedChanges, type ChangeSet, type Problem } from '@conveyor/connector';
+import { isRepo, repoRoot, uncommittedFiles } from '@conveyor/git';
+import { defineStage } from '@conveyor/stage-kit';
+import { DEFAULT_OPTIONS, type MigrateOptions } from './options';
+import { planMigration } from './plan';
+
+export interface Change {
+  op: 'create' | 'modify' | 'delete';
+  /** Relative to the connector folder. */
+  path: string;
+}
+
+/** What a change set would do to each file, for the report. */
+export function describeChanges(changeSet: ChangeSet): Change[] {
+  return [...changeSet.simulate()]
+    .map(([path, content]): Change => ({ op: content === null ? 'delete' : existsSync(join(changeSet.root, path)) ? 'modify' : 'create', path }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Uncommitted changes in the connector folder (not counting the --from file), or why that cannot be told. */
+async function dirtyCheck(root: string, from: string | undefined): Promise<Problem | undefined> {
+  if (!(await isRepo(root)))
+    return { rule: 'git', severity: 'error', message: 'not inside a git repository: cannot tell whether the migration would overwrite uncommitted work', file: root, fix: 'run it in a git checkout, or pass --allow-dirty' };
+  const top = await repoRoot(root);
+  const dirty = (await uncommittedFiles(root, ['.'])).map((p) => join(top, p)).filter((p) => p !== from && !p.includes('/.conveyor-changeset/'));
+  if (!dirty.length) return undefined;
+  const shown = dirty.slice(0, 5).map((p) => relative(root, p)).join(', ');
+  return { rule: 'git', severity: 'error', message: `the connector folder has uncommitted changes (${shown}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}); migrating would mix them with its own`, file: root, fix: 'commit or stash them, or pass --allow-dirty' };
+}
+
+export const stage = defineStage<MigrateOptions>({
+  pluginDir: join(__dirname, '..'),
+  defaultOptions: DEFAULT_OPTIONS,
+  inputs: () => [],
+  async run({ connector: given, options, workspaceRoot, log }) {
+    const o = options;
+    let connector = given;
+    const from = o.from ? (isAbsolute(o.from) ? o.from : resolve(workspaceRoot, o.from)) : undefined;
+    const findings: Problem[] = [];
+    if (existsSync(join(connector.root, '.conveyor-changeset', 'journal.json'))) {
+      if (o.dryRun)
+        return { ok: false, summary: 'an interrupted migration left a journal; run without --dry-run to restore its files first', findings: [{ rule: 'interrupted', severity: 'error', message: 'journal of an interrupted change set found', file: join(connector.root, '.conveyor-changeset') }], layout: o.layout, changes: [] };
+      recoverInterruptedChanges(connector.root);
+      findings.push({ rule: 'interrupted', severity: 'warning', message: 'restored every file of an interrupted migration before starting', file: connector.root });
+      connector = readConnector(connector.root);
+    }
+    const plan = planMigration(connector, { ...o, from }, workspaceRoot);
+    findings.push(...plan.findings);
+    if (plan.blocked) {
+      const first = plan.findings.find((f) => f.severity === 'error');
+      return { ok: false, summary: `not migrated: ${first?.message ?? 'blocked'}`, findings, layout: o.layout, changes: [] };
+    }
+    const changes = describeChanges(plan.changeSet);
+    if (!changes.length) return { ok: true, summary: `already in the ${o.layout} layout: nothing to do`, findings, layout: o.layout, changes };
+    if (o.dryRun) {
+      log(plan.changeSet.diff(`${relative(workspaceRoot, connector.root)}/`));
+      return { ok: true, summary: `dry run: would change ${changes.length} files (${count(changes)})`, findings, layout: o.layout, dryRun: true, changes };
+    }
+    if (!o.allowDirty) {
+      const dirty = await dirtyCheck(connector.root, from);
+      if (dirty) return { ok: false, summary: `not migrated: ${dirty.message}`, findings: [...findings, dirty], layout: o.layout, changes: [] };
+    }
+    plan.changeSet.apply();
+    return { ok: true, summary: `migrated to the ${o.layout} layout: ${count(changes)}`, findings, layout: o.layout, changes };
+  },
+});
+
+function count(changes: Change[]): string {
+  const n = (op: Change['op']) => changes.filter((c) => c.op === op).length;
+  return [`${n('create')} created`, `${n('modify')} modified`, `${n('delete')} deleted`].join(', ');
+}
