@@ -1,8 +1,8 @@
-import type { Fleet } from './types';
+import { shownVerdict, type Fleet } from './types';
 import { escapeHtml as esc } from './escape';
 
-export const VERDICT_COLORS: Record<string, string> = { ui: '#2e7d32', 'yaml-only': '#ef8f00', invalid: '#c62828', 'not run': '#9e9e9e' };
-const VERDICT_ORDER = ['ui', 'yaml-only', 'invalid', 'not run'];
+export const VERDICT_COLORS: Record<string, string> = { ui: '#2e7d32', 'yaml-only': '#ef8f00', invalid: '#c62828', 'not run': '#9e9e9e', 'n/a': '#cfd4da' };
+const VERDICT_ORDER = ['ui', 'yaml-only', 'invalid', 'not run', 'n/a'];
 
 /**
  * Migration progress: one stacked bar per layout, split by import-check verdict, so the page shows both how
@@ -19,7 +19,7 @@ export function migrationChart(f: Fleet): string {
     const y = top + i * row;
     let x = label;
     const segments = VERDICT_ORDER.map((v) => {
-      const n = f.connectors.filter((c) => c.layout === l.key && (c.verdict ?? 'not run') === v).length;
+      const n = f.connectors.filter((c) => c.layout === l.key && shownVerdict(c) === v).length;
       if (!n) return '';
       const w = n * scale;
       const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="22" fill="${VERDICT_COLORS[v] ?? '#607d8b'}" data-layout="${esc(l.key)}" data-verdict="${esc(v)}" data-count="${n}"><title>${esc(l.key)} · ${esc(v)}: ${n}</title></rect>`;
@@ -30,8 +30,12 @@ export function migrationChart(f: Fleet): string {
   });
   const height = top + Math.max(1, f.layouts.length) * row + 34;
   const legendY = height - 14;
-  const legend = VERDICT_ORDER.map((v, i) => `<rect x="${label + i * 105}" y="${legendY - 10}" width="12" height="12" fill="${VERDICT_COLORS[v]}"/><text x="${label + i * 105 + 17}" y="${legendY}" class="legend">${v}</text>`).join('');
-  return svg('migration', `Connectors by layout and import verdict; ${f.migration.done} of ${f.migration.total} manifest connectors are manifest-only`, width, height, rows.join('') + legend);
+  const legend = VERDICT_ORDER.map((v, i) => `<rect x="${label + i * 86}" y="${legendY - 10}" width="12" height="12" fill="${VERDICT_COLORS[v]}"/><text x="${label + i * 86 + 17}" y="${legendY}" class="legend">${v}</text>`).join('');
+  const ready = f.connectors.filter((c) => c.layout === 'low-code' && c.verdict === 'ui').length;
+  const note =
+    `<text x="0" y="${height + 4}" class="note">${f.migration.done} of ${f.migration.total} manifest connectors are manifest-only;</text>` +
+    `<text x="0" y="${height + 20}" class="note">${ready} low-code connector(s) import into the UI today and can migrate as they are.</text>`;
+  return svg('migration', `Connectors by layout and import verdict; ${f.migration.done} of ${f.migration.total} manifest connectors are manifest-only`, width, height + 28, rows.join('') + legend + note);
 }
 
 /** The import-check rules that most often keep connectors out of the Builder's UI. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readConnector } from '@conveyor/connector';
-import type { Fleet, FleetConnector, FleetCount } from './types';
+import { shownVerdict, type Fleet, type FleetConnector, type FleetCount } from './types';
 import { lastChangelogEntry } from './changelog';
 import { catCounts } from './cat-counts';
 
@@ -64,12 +64,26 @@ function readOne(workspaceRoot: string, project: string, root: string, reportsDi
     row.stages[stage] = cell;
     if (stage === 'import-check') {
       row.verdict = typeof report.verdict === 'string' ? report.verdict : report.ok ? 'ui' : 'invalid';
-      const findings = Array.isArray(report.findings) ? (report.findings as { rule?: string; severity?: string }[]) : [];
-      if (row.verdict !== 'ui') row.blocking = [...new Set(findings.filter((f) => f.severity !== 'info' && f.severity !== 'warning').map((f) => f.rule ?? 'unspecified'))];
+      const findings = Array.isArray(report.findings) ? (report.findings as ReportFinding[]) : [];
+      if (row.verdict !== 'ui') row.blocking = [...new Set(findings.filter(isBlocking).map((f) => f.rule ?? 'unspecified'))];
     }
     if (stage === 'cat') row.cat = { ...cell, ...catCounts(report.tests) };
   }
   return row;
+}
+
+interface ReportFinding {
+  rule?: string;
+  severity?: string;
+  impact?: string;
+}
+
+/**
+ * A finding keeps the connector out of the Builder UI when import-check says its impact is `invalid` or
+ * `yaml-only` (a `loss` only drops something on import); reports without impacts count their errors.
+ */
+function isBlocking(f: ReportFinding): boolean {
+  return f.impact !== undefined ? f.impact === 'invalid' || f.impact === 'yaml-only' : f.severity === 'error';
 }
 
 function summarize(connectors: FleetConnector[], title: string, generatedAt: string): Fleet {
@@ -86,7 +100,7 @@ function summarize(connectors: FleetConnector[], title: string, generatedAt: str
     generatedAt,
     connectors,
     layouts: count(connectors.map((c) => c.layout)).sort((a, b) => layoutOrder.indexOf(a.key) - layoutOrder.indexOf(b.key)),
-    verdicts: count(connectors.map((c) => c.verdict ?? 'not run')),
+    verdicts: count(connectors.map(shownVerdict)),
     cat: {
       passed: connectors.filter((c) => c.cat?.ok).length,
       failed: connectors.filter((c) => c.cat && !c.cat.ok).length,

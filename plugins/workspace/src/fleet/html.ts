@@ -1,4 +1,4 @@
-import type { Fleet, FleetConnector } from './types';
+import { shownVerdict, type Fleet, type FleetConnector } from './types';
 import { blockingChart, migrationChart, VERDICT_COLORS } from './charts';
 import { escapeHtml as esc, scriptJson } from './escape';
 import { FLEET_CSS, FLEET_JS } from './page-assets';
@@ -60,7 +60,7 @@ ${f.connectors.map(renderRow).join('\n')}
 }
 
 function renderRow(c: FleetConnector): string {
-  const verdict = c.verdict ?? 'not run';
+  const verdict = shownVerdict(c);
   const cat = c.cat ? (c.cat.ok ? 'passed' : 'failed') : 'not run';
   const catText = c.cat ? `${cat}${c.cat.passed + c.cat.failed + c.cat.skipped ? ` (${c.cat.passed}✔ ${c.cat.failed}✖${c.cat.skipped ? ` ${c.cat.skipped} skipped` : ''})` : ''}` : 'not run';
   const others = Object.entries(c.stages)
@@ -71,8 +71,8 @@ function renderRow(c: FleetConnector): string {
   const search = [c.project, c.name, c.layout, verdict, cat, c.version ?? '', ...c.blocking].join(' ').toLowerCase();
   return `<tr data-project="${esc(c.project)}" data-layout="${esc(c.layout)}" data-verdict="${esc(verdict)}" data-cat="${cat}" data-version="${esc(c.version ?? '')}" data-changelog="${esc(c.lastChangelogDate ?? '')}" data-search="${esc(search)}">`
     + `<td><b>${esc(c.project)}</b>${problems}<br><small class="muted">${esc(c.root)}</small></td>`
-    + `<td>${esc(c.layout)}</td>`
-    + `<td><span class="pill" style="background:${VERDICT_COLORS[verdict] ?? '#607d8b'}" title="${esc(c.stages['import-check']?.summary ?? '')}">${esc(verdict)}</span></td>`
+    + `<td class="nowrap">${esc(c.layout)}</td>`
+    + `<td><span class="pill${verdict === 'n/a' ? ' na' : ''}" style="background:${VERDICT_COLORS[verdict] ?? '#607d8b'}" title="${esc(c.stages['import-check']?.summary ?? '')}">${esc(verdict)}</span></td>`
     + `<td>${c.blocking.map((r) => `<code>${esc(r)}</code>`).join(' ')}</td>`
     + `<td class="cat-${cat.replace(' ', '-')}" title="${esc(c.cat?.summary ?? '')}">${esc(catText)}</td>`
     + `<td>${esc(c.version ?? '—')}</td>`

@@ -12,7 +12,7 @@ h1{margin:0 0 4px;font-size:24px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
 figure{margin:0;background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:12px 16px}
 figcaption{font-weight:600;margin-bottom:8px}
-svg text{font-size:12px;fill:#374151}svg .value{font-weight:600}svg .legend{font-size:11px}
+svg text{font-size:12px;fill:#374151}svg .value{font-weight:600}svg .legend{font-size:11px}svg .note{font-size:12px;fill:#4b5563}
 svg rect[data-rule]{cursor:pointer}
 .filters{display:flex;gap:8px;align-items:center;margin:20px 0 8px;flex-wrap:wrap}
 input,select{font:inherit;padding:6px 8px;border:1px solid #cfd4da;border-radius:6px;background:#fff}
@@ -21,7 +21,8 @@ table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e3e6
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f3;vertical-align:top}
 th{background:#f0f2f5;position:sticky;top:0}th[data-sort]{cursor:pointer}
 tr[hidden]{display:none}
-.pill{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;background:#607d8b}
+.pill{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;background:#607d8b}
+.pill.na{color:#4b5563}.nowrap{white-space:nowrap}
 .pill.ok{background:#2e7d32}.pill.bad{background:#c62828}
 code{background:#fdecea;color:#8e1b1b;border-radius:4px;padding:0 4px;font-size:12px}
 .cat-passed{color:#2e7d32}.cat-failed{color:#c62828;font-weight:600}.cat-not-run{color:#9e9e9e}

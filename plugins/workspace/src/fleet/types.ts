@@ -42,3 +42,9 @@ export interface Fleet {
   /** manifest-only connectors out of those with a manifest (manifest-only + low-code). */
   migration: { done: number; total: number };
 }
+
+/** The import verdict as shown: the report's, `not run` where import-check applies but has no report, `n/a` elsewhere. */
+export function shownVerdict(c: Pick<FleetConnector, 'verdict' | 'layout'>): string {
+  if (c.verdict) return c.verdict;
+  return c.layout === 'low-code' || c.layout === 'manifest-only' ? 'not run' : 'n/a';
+}
