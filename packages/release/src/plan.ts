@@ -4,7 +4,7 @@ import { impactedStreams, type Comparison } from './compare';
 import { addBreakingChange } from './metadata-releases';
 import { addMigrationSection } from './migration-guide';
 import { readDockerImageTag, readDockerfileVersion, readPyprojectVersion, setDockerfileVersion, setDockerImageTag, setPyprojectVersion } from './text-edits';
-import { addDays, allowsBreakingChanges, breakingBumpFor, compareVersions, nextVersion, parseDate, ReleaseError, type BumpType } from './version';
+import { addDays, allowsBreakingChanges, breakingBumpFor, compareVersions, nextVersion, parseDate, parseVersion, ReleaseError, type BumpType } from './version';
 
 export interface ReleaseRequest {
   bump?: BumpType;
@@ -58,6 +58,7 @@ const MIN_DEADLINE_DAYS = { source: 7, destination: 30, unknown: 7 } as const;
 export function planRelease(input: ReleaseInput): ReleasePlan {
   const { request: req, comparison } = input;
   parseDate(req.date);
+  if (req.pr !== undefined && req.pr !== '' && !/^\d+$/.test(String(req.pr))) throw new ReleaseError(`--pr "${req.pr}" is not a pull-request number (expected digits, e.g. --pr 44597)`);
   const current = readDockerImageTag(input.metadata.text);
   if (!current) throw new ReleaseError(`${input.metadata.path}: no data.dockerImageTag to bump`);
   const base = input.baseVersion ?? '0.0.0';
@@ -94,7 +95,11 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
 
   const needsRow = input.docs?.text !== undefined && !changelogHasVersion(input.docs.text, to);
   const message = req.message?.trim();
-  if ((needsRow || breaking.length) && !message) throw new ReleaseError('--message is required: it is the changelog subject (e.g. --message "Add stream invoices")');
+  // Airbyte's metadata validator requires breakingChanges[N.0.0] for every major release, detected or not.
+  const majorRelease = /^[1-9]\d*\.0\.0$/.test(to) && compareVersions(to, base) > 0 && parseVersion(base).major < parseVersion(to).major;
+  const record = breaking.length > 0 || majorRelease;
+  if (majorRelease && !breaking.length) notes.push(`major release ${to} with no breaking change detected: recording breakingChanges.${to} anyway (Airbyte's validate_major_version_bump_has_breaking_change_entry requires it)`);
+  if ((needsRow || record) && !message) throw new ReleaseError('--message is required: it is the changelog subject (e.g. --message "Add stream invoices")');
   let changelog: ChangelogResult['action'] | undefined;
   if (input.docs?.text !== undefined) {
     const result = addChangelogEntry(input.docs.text, { version: to, date: req.date, pr: req.pr, message: message ?? '' });
@@ -102,7 +107,7 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
     put(input.docs, result.text);
   } else notes.push(`no docs page${input.docs ? ` at ${input.docs.path}` : ''}: changelog not updated (airbyte-ci skips this step too)`);
 
-  if (breaking.length) {
+  if (record) {
     const deadline = req.upgradeDeadline ?? addDays(req.date, input.kind === 'destination' ? 31 : 14);
     parseDate(deadline, '--upgrade-deadline');
     const min = MIN_DEADLINE_DAYS[input.kind];

@@ -18,12 +18,15 @@ export interface PullRequestInput {
 const box = (done: boolean, text: string) => `- [${done ? 'x' : ' '}] ${text}`;
 
 /** Airbyte's PR title convention: 🚨 breaking, ✨ feature (minor), 🐛 fix (patch). */
-export function pullRequestTitle(i: Pick<PullRequestInput, 'connectorTitle' | 'from' | 'to' | 'message' | 'changes'>): string {
+export function pullRequestTitle(i: Pick<PullRequestInput, 'connectorTitle' | 'project' | 'from' | 'to' | 'message' | 'changes'>): string {
   const breaking = i.changes.some((c) => c.breaking);
   const [fm, fn] = i.from.split('.').map(Number);
   const [tm, tn] = i.to.split('.').map(Number);
   const emoji = breaking ? '🚨' : tm > fm || tn > fn ? '✨' : '🐛';
-  return `${emoji} Source ${i.connectorTitle}: ${i.message}`.replace(/^(\S+) Source (Destination|Source) /, '$1 $2 ');
+  const kind = i.project.startsWith('destination-') ? 'Destination' : 'Source';
+  // Airbyte titles read "Source Foo: …"; a metadata name that already says "Source Foo" is not doubled.
+  const title = i.connectorTitle.startsWith(`${kind} `) ? i.connectorTitle : `${kind} ${i.connectorTitle}`;
+  return `${emoji} ${title}: ${i.message}`;
 }
 
 /** The pull-request body with the seed's release checklist filled in from what this run did and found. */

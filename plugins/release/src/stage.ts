@@ -55,7 +55,9 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
   for (const [path, text] of plan.writes) changeSet.write(path, text);
   const fields = reportFields(plan, baseRef);
   for (const n of [...plan.notes, ...plan.notCompared.map((n) => `not compared: ${n}`)]) log(`  note: ${n}`);
-  const findings: Problem[] = plan.changes.map((c) => ({ rule: c.kind, severity: c.breaking || c.needsPlatformChange ? 'warning' : 'info', message: c.message + (c.needsPlatformChange ? ' (needs platform changes)' : ''), file: connector.metadataFile }) as Problem);
+  // Changes point at the file that defines them: the manifest when there is one, else the spec file.
+  const definedIn = join(connector.root, connector.manifestPath ?? connector.specPath ?? 'metadata.yaml');
+  const findings: Problem[] = plan.changes.map((c) => ({ rule: c.kind, severity: c.breaking || c.needsPlatformChange ? 'warning' : 'info', message: c.message + (c.needsPlatformChange ? ' (needs platform changes)' : ''), file: definedIn }) as Problem);
 
   if (options.dryRun) {
     log(changeSet.diff() || '  (no changes)');
@@ -74,7 +76,7 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
   let commit: string | undefined;
   if (options.branch) {
     await createBranch(root, branch);
-    commit = await commitFiles(root, touched, pullRequestTitle({ connectorTitle: input.title, from: plan.base, to: plan.to, message: input.request.message ?? `release ${plan.to}`, changes: plan.changes }));
+    commit = await commitFiles(root, touched, pullRequestTitle({ connectorTitle: input.title, project, from: plan.base, to: plan.to, message: input.request.message ?? `release ${plan.to}`, changes: plan.changes }));
     if (options.push) await push(root, branch);
   }
   const prBody = renderPullRequest({

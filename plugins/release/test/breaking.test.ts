@@ -62,6 +62,16 @@ describe('breaking changes against the merge-base with main', () => {
     expect(read(GUIDE)).toContain('Old notes.');
   });
 
+  it('a major bump with no detected change still records X.0.0, which Airbyte\'s validator requires', async () => {
+    featureBranch('1.2.0', {}, {});
+    const { report, output } = await run({ bump: 'major', message: 'Switch to API v2' });
+    expect(report.ok, report.summary).toBe(true);
+    expect(report.breaking).toEqual([]);
+    expect(meta().releases.breakingChanges['2.0.0']).toEqual({ message: 'Switch to API v2', upgradeDeadline: '2024-09-16' });
+    expect(read(GUIDE)).toContain('## Upgrading to 2.0.0');
+    expect(output).toMatch(/no breaking change detected: recording breakingChanges\.2\.0\.0 anyway/);
+  });
+
   it('refuses an upgrade deadline less than 7 days out', async () => {
     featureBranch('0.3.1', {}, { dropOrders: true });
     const { report } = await run({ bump: 'minor', message: 'Drop orders', upgradeDeadline: '2024-09-05' });
