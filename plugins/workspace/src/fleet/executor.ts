@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { collectFleet } from './collect';
 import { writeFleet } from './write';
@@ -39,7 +39,6 @@ export async function fleetReportExecutor(options: FleetReportOptions, context: 
   );
   if (process.env.GITHUB_STEP_SUMMARY) {
     // In GitHub Actions the Markdown summary goes straight into the job summary.
-    const { appendFileSync, readFileSync } = await import('node:fs');
     appendFileSync(process.env.GITHUB_STEP_SUMMARY, readFileSync(join(outputDir, 'summary.md'), 'utf8'));
   }
   return { success: true };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { logger, type Tree } from '@nx/devkit';
 import { parse } from 'yaml';
-import { commitFiles, createBranch, isRepo, showFile } from '@conveyor/git';
+import { commitFiles, createBranch, isRepo, localBranchExists } from '@conveyor/git';
 import { assertKebabCase, GeneratorInputError, titleCase } from '../names';
 import { fromBuilderExport, manifestFacts, newManifest, type Auth } from './source-manifest';
 import * as files from './source-files';
@@ -122,14 +122,6 @@ export async function sourceGenerator(tree: Tree, schema: SourceGeneratorSchema)
     const sha = await commitFiles(tree.root, Object.keys(written), `New source: ${displayName} (${connector})`);
     logger.info(`Committed ${Object.keys(written).length} files on ${branch} (${sha.slice(0, 8)}); push with: git push --set-upstream origin ${branch}`);
   };
-}
-
-/**
- * `@conveyor/git`'s branchExists answers true for every name at commit 050aeb1 (`rev-parse --quiet` fails
- * without stderr, which simple-git does not treat as an error); reading the branch's root tree fails loudly.
- */
-async function localBranchExists(cwd: string, branch: string): Promise<boolean> {
-  return (await showFile(cwd, `refs/heads/${branch}`, '')) !== undefined;
 }
 
 function resolveInput(path: string): string {
