@@ -18,7 +18,7 @@ export function compareSnapshots(base: ConnectorSnapshot, head: ConnectorSnapsho
   else if (base.spec || head.spec) notCompared.push(`spec: only the ${base.spec ? 'base' : 'release'} has one`);
   compareAuth(base, head, changes);
   if (base.streams && head.streams) compareStreams(base.streams, head.streams, changes);
-  else notCompared.push(`streams: not known for the ${!base.streams ? 'base' : 'release'}`);
+  else if (base.streams || head.streams) notCompared.push(`streams: not known for the ${!base.streams ? 'base' : 'release'}`);
   return { changes, notCompared };
 }
 

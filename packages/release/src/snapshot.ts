@@ -80,7 +80,9 @@ export function snapshotConnector(files: ConnectorFiles, connectorName: string):
   }
   if (manifest) readManifest(manifest, files, pkg, snap);
   if (!snap.spec) readSpecFile(files, pkg, snap);
-  if (!manifest) readFileStreams(files, pkg, snap);
+  // Destinations have no streams of their own: only their spec is compared.
+  if (!manifest && !connectorName.startsWith('destination-')) readFileStreams(files, pkg, snap);
+  else if (!manifest) snap.gaps.push('authenticator: defined in code, OAuth grant not compared');
   if (!snap.spec) snap.gaps.push('spec: no spec in a manifest, spec.yaml or spec.json');
   return snap;
 }
@@ -154,7 +156,8 @@ function collectOAuth(node: unknown, out: Set<string>, seen: Set<unknown>): void
   seen.add(node);
   if (Array.isArray(node)) return node.forEach((n) => collectOAuth(n, out, seen));
   const o = node as Obj;
-  if (typeof o.type === 'string' && /OAuth/i.test(o.type)) out.add(`${o.type} grant_type=${String(o.grant_type ?? 'refresh_token')}`);
+  // Case-sensitive on purpose: `NoAuth` is not an OAuth flow.
+  if (typeof o.type === 'string' && /OAuth/.test(o.type)) out.add(`${o.type} grant_type=${String(o.grant_type ?? 'refresh_token')}`);
   for (const v of Object.values(o)) collectOAuth(v, out, seen);
 }
 
