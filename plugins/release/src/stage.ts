@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ChangeSet, recoverInterruptedChanges, type Problem } from '@conveyor/connector';
-import { commitFiles, createBranch, localBranchExists, push, uncommittedFiles } from '@conveyor/git';
+import { commitFiles, createBranch, currentBranch, localBranchExists, push, uncommittedFiles } from '@conveyor/git';
 import { isoDate, planRelease, pullRequestTitle, ReleaseError, renderPullRequest, type BumpType, type ReleasePlan } from '@conveyor/release';
 import { defineStage, type StageContext } from '@conveyor/stage-kit';
 import { gather } from './gather';
@@ -69,6 +69,9 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
   if (options.branch) {
     if (!git) return { ok: false, summary: '--branch needs a git repository', findings, ...fields };
     if (await localBranchExists(root, branch)) return { ok: false, summary: `branch ${branch} already exists; delete it or release another version`, findings, ...fields };
+    // In a batch the previous connector left us on its release branch; branching from it would stack releases.
+    const here = await currentBranch(root);
+    if (/-release-\d+\.\d+\.\d+/.test(here)) return { ok: false, summary: `on release branch ${here}; --branch releases one connector at a time (switch back to your branch first)`, findings, ...fields };
     const dirty = (await uncommittedFiles(root, changeSet.touched())).filter((f) => changeSet.touched().includes(f));
     if (dirty.length) log(`  note: ${dirty.join(', ')} had uncommitted edits; they are committed with the release`);
   }

@@ -54,6 +54,11 @@ describe('release workflow', () => {
     expect(repo.git('status', '--porcelain').trim()).toBe('?? unrelated.txt');
     expect(execFileSync('git', ['branch', '--list'], { cwd: remote, encoding: 'utf8' })).toBe('');
     expect(read('dist/conveyor/source-shop/pull-request.md')).toContain('- [x] Version bumped to 0.3.2 (metadata.yaml)');
+    // A second connector in the same run must not stack its release on this one's branch.
+    repo.write({ 'airbyte-integrations/connectors/source-other/metadata.yaml': read(`${CONNECTOR_DIR}/metadata.yaml`).replace(/shop/g, 'other'), 'docs/integrations/sources/other.md': DOCS_PAGE });
+    const second = await run({ bump: 'patch', message: 'Fix paging', branch: true }, 'airbyte-integrations/connectors/source-other');
+    expect(second.report.ok).toBe(false);
+    expect(second.report.summary).toMatch(/on release branch source-shop-release-0\.3\.2/);
   });
 
   it('--branch --push pushes the release branch', async () => {
