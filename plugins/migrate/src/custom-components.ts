@@ -29,7 +29,7 @@ export function findCustomComponents(manifest: YamlFile): CustomComponent[] {
     const type = typeof obj.type === 'string' ? obj.type : undefined;
     if (typeof obj.class_name === 'string') {
       const implied = type ?? CUSTOM_COMPONENTS_MAPPING[`${parentType}.${field}`] ?? 'custom component';
-      out.push({ className: obj.class_name, type: implied, path, ...locate(manifest, path) });
+      out.push({ className: obj.class_name, type: implied, path, ...locate(manifest, [...path, 'class_name']) });
     }
     for (const [k, v] of Object.entries(obj)) walk(v, [...path, k], type ?? parentType, k);
   };
@@ -99,6 +99,11 @@ export function planComponentsMove(connector: Connector, found: CustomComponent[
       continue;
     }
     const parts = c.className.split('.');
+    if (parts.length < 3) {
+      // `source_x.Cls` is re-exported through source_x/__init__.py: the defining module is unknown.
+      problems.push({ rule: 'custom-component', severity: 'error', message: `class_name ${c.className} names the package, not the module that defines the class`, file: manifestFile, line: c.line, column: c.column, fix: `write it as ${pkg}.<module>.${parts[parts.length - 1]}` });
+      continue;
+    }
     const file = `${parts.slice(0, -1).join('/')}.py`;
     const list = modules.get(file) ?? [];
     list.push(c);

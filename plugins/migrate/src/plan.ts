@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { ChangeSet, loadManifest, parseYaml, type Connector, type Problem } from '@conveyor/connector';
 import { readFileSync, existsSync } from 'node:fs';
+import { documentText } from '@conveyor/manifest';
 import { checkOptions, type MigrateOptions } from './options';
 import { planManifestOnly } from './plan-manifest-only';
 import { planPackage } from './plan-package';
@@ -53,6 +54,6 @@ function planAlreadyManifestOnly(connector: Connector, o: MigrateOptions, worksp
   if (exported.errors.length) return { changeSet, findings: exported.errors, blocked: true };
   const findings: Problem[] = [];
   if (removeBuilderMetadata(exported.doc)) findings.push({ rule: 'builder-metadata', severity: 'info', message: 'removed the Connector Builder’s `metadata` field', file: abs });
-  changeSet.write('manifest.yaml', exported.doc.toString({ lineWidth: 0, minContentWidth: 0 }));
+  changeSet.write('manifest.yaml', documentText(exported.doc));
   return { changeSet, findings, blocked: false };
 }

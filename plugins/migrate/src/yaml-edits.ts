@@ -4,7 +4,8 @@
  * migrate_to_manifest_only/pipeline.py).
  */
 import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
-import { parseYaml, stringifyDocument, type Problem } from '@conveyor/connector';
+import { parseYaml, type Problem } from '@conveyor/connector';
+import { documentText } from '@conveyor/manifest';
 
 export interface EditResult {
   text: string;
@@ -39,7 +40,7 @@ export function editMetadataForManifestOnly(text: string, file: string, baseImag
   if (buildOptions !== undefined && !isMap(buildOptions))
     problems.push({ rule: 'metadata', severity: 'error', message: '`data.connectorBuildOptions` must be a mapping', file });
   else setScalar(doc, ['data', 'connectorBuildOptions', 'baseImage'], baseImage);
-  return { text: stringifyDocument(doc), problems };
+  return { text: documentText(doc), problems };
 }
 
 /**
@@ -66,7 +67,7 @@ export function editAcceptanceConfig(text: string, file: string, specPath: strin
       else (item as YAMLMap).set('spec_path', specPath);
     }
   });
-  return { text: stringifyDocument(doc), problems: [] };
+  return { text: documentText(doc), problems: [] };
 }
 
 /** Remove the Builder's `metadata` field from a manifest (the seed's "remove the `metadata` field"). */

@@ -153,7 +153,7 @@ export function positionOf(doc: Document, path: ManifestPath, lines?: LineCounte
   return { line: pos.line, column: pos.col };
 }
 
-/** Serialise like hand-written connector YAML (no line folding), as @conveyor/connector does. */
+/** Serialise like hand-written connector YAML: no line folding, `[a, b]` flow lists without inner padding. */
 export function documentText(doc: Document): string {
-  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
 }
