@@ -44,7 +44,6 @@ export async function gather(connector: Connector, request: ReleaseRequest, base
   const root = git ? await repoRoot(connector.root) : connector.repoRoot ?? dirname(connector.root);
   const dirRel = rel(root, connector.root);
   const short = connector.name.replace(/^(source|destination)-/, '');
-  const kindDir = `docs/integrations/${connector.kind === 'destination' ? 'destination' : 'source'}s`;
   const docsRoot = connector.repoRoot ?? root;
   const docsAbs = connector.docsPath ?? expectedDocsPath(connector, docsRoot);
   const file = (abs: string) => ({ path: rel(root, abs), text: readIf(abs) });
