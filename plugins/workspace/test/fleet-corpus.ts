@@ -31,6 +31,9 @@ export async function corpusFleet(): Promise<CorpusFleet> {
     }
     projects.push({ project: name, root });
   }
+  // One connector whose metadata.yaml lacks required fields: it must show up with its problem, not break the page.
+  writeTree(t.dir, { 'airbyte-integrations/connectors/source-broken-meta/metadata.yaml': 'data:\n  name: Broken\n  connectorType: source\n' });
+  projects.push({ project: 'source-broken-meta', root: 'airbyte-integrations/connectors/source-broken-meta' });
   for (const p of projects) {
     const c = readConnector(join(t.dir, p.root));
     if (c.layout === 'low-code' || c.layout === 'manifest-only') await importCheck.runOne(c.root, {}, t.dir);

@@ -54,6 +54,8 @@ describe('fleet data from the real 2024-06 fleet', () => {
     expect(row('source-github').cat).toMatchObject({ ok: true, passed: 12, skipped: 3 });
     expect(row('source-rss').cat).toBeUndefined();
     expect(row('source-rss').problems.join('\n')).toMatch(/dist\/conveyor\/source-rss\/cat\.json: not valid JSON/);
+    expect(row('source-broken-meta')).toMatchObject({ layout: 'unknown', version: undefined });
+    expect(row('source-broken-meta').problems.join('\n')).toMatch(/metadata\.yaml:\d+: missing `data\.dockerRepository`/);
     expect(fleet.cat).toEqual({ passed: 2, failed: 1, notRun: fleet.connectors.length - 3 });
   });
 

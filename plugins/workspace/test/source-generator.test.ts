@@ -6,7 +6,7 @@ import { readConnector } from '@conveyor/connector';
 import { stage as importCheck } from '@conveyor/import-check';
 import { CORPUS, copyConnector, git, gitInit, tempWorkspace, writeTree, type TempDir } from '../../../test/support';
 import { sourceGenerator } from '../src/generators/source';
-import { hostOf } from '../src/generators/source-manifest';
+import { hostOf, manifestFacts } from '../src/generators/source-manifest';
 import { runGenerator } from './generator-harness';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -101,6 +101,24 @@ describe('nx g @conveyor/workspace:source', () => {
     expect(report.verdict).not.toBe('invalid');
   });
 
+  it('derives incremental tests from the export and copies an SVG icon', async () => {
+    ws = tempWorkspace({ 'connectors/.keep': '', 'icon.svg': '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', 'icon.png': 'PNG' }, { plugins: [] });
+    const exported = join(CORPUS, 'migrations/source-aircall/after/manifest.yaml');
+    await runGenerator(ws.dir, sourceGenerator, { name: 'calls', from: exported, icon: join(ws.dir, 'icon.svg') });
+    const root = join(ws.dir, 'connectors/source-calls');
+    const streams = (parse(readFileSync(exported, 'utf8')).streams as unknown[]).length;
+    const cat = parse(readFileSync(join(root, 'acceptance-test-config.yml'), 'utf8'));
+    expect(cat.acceptance_tests.incremental.tests[0].future_state.future_state_path).toBe('integration_tests/abnormal_state.json');
+    const states = JSON.parse(readFileSync(join(root, 'integration_tests/abnormal_state.json'), 'utf8'));
+    expect(states.length).toBeGreaterThan(0);
+    expect(states.length).toBeLessThanOrEqual(streams);
+    for (const st of states) expect(Object.keys(st.stream.stream_state)[0]).not.toContain('{{');
+    expect(states[0]).toMatchObject({ type: 'STREAM', stream: { stream_descriptor: { name: expect.any(String) } } });
+    expect(readFileSync(join(root, 'icon.svg'), 'utf8')).toContain('<svg');
+    expect(parse(readFileSync(join(root, 'metadata.yaml'), 'utf8')).data.icon).toBe('icon.svg');
+    await expect(runGenerator(ws.dir, sourceGenerator, { name: 'calls2', icon: join(ws.dir, 'icon.png') })).rejects.toThrow('is not an SVG file');
+  });
+
   it('follows the workspace layout setting and neighbours\u2019 base image', async () => {
     ws = tempWorkspace({}, { plugins: [], nx: { conveyor: { defaultLayout: 'low-code' } } });
     for (const name of ['source-smartengage', 'source-gnews']) copyConnector(join(CORPUS, 'fleet-2024-06', name), ws.dir, `airbyte-integrations/connectors/${name}`);
@@ -144,5 +162,17 @@ describe('allowed hosts from url_base', () => {
     expect(hostOf("https://{{ config['account_username'] }}.api-us1.com/api/3")).toBe('*.api-us1.com');
     expect(hostOf("{{ config['base_url'] }}/api/v2")).toBe('${base_url}');
     expect(hostOf('https://{{ config.host }}/x')).toBe('${host}');
+  });
+});
+
+describe('stream facts', () => {
+  it('reads a cursor named through $parameters (Mailchimp) as the real field name', () => {
+    const file = join(CORPUS, 'fleet-2024-06/source-mailchimp/source_mailchimp/manifest.yaml');
+    const value = { ...parse(readFileSync(file, 'utf8')), spec: { type: 'Spec', connection_specification: { type: 'object', properties: {} } } };
+    const incremental = manifestFacts(value, file).streams.filter((s) => s.incremental);
+    expect(incremental.length).toBeGreaterThan(0);
+    expect(readFileSync(file, 'utf8')).toContain("cursor_field: \"{{ parameters['cursor_field'] }}\"");
+    for (const s of incremental) if (s.cursorField) expect(s.cursorField, s.name).toMatch(/^[A-Za-z_][\w.]*$/);
+    expect(incremental.filter((s) => s.cursorField).length).toBe(incremental.length);
   });
 });

@@ -109,8 +109,9 @@ export function configuredCatalog(i: SourceInput): string {
 /** STREAM states far in the future, so the incremental suite's abnormal-state read returns nothing. */
 export function abnormalState(i: SourceInput): string {
   const states = i.facts.streams
-    .filter((s) => s.incremental)
-    .map((s) => ({ type: 'STREAM', stream: { stream_descriptor: { name: s.name }, stream_state: { [s.cursorField ?? 'updated_at']: '2099-01-01T00:00:00Z' } } }));
+    // A cursor only known at run time (interpolated) cannot be written down; CAT reads the other streams' states.
+    .filter((s) => s.incremental && s.cursorField)
+    .map((s) => ({ type: 'STREAM', stream: { stream_descriptor: { name: s.name }, stream_state: { [s.cursorField!]: '2099-01-01T00:00:00Z' } } }));
   return JSON.stringify(states, null, 2) + '\n';
 }
 

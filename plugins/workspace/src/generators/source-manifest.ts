@@ -121,7 +121,7 @@ export function manifestFacts(value: Record<string, unknown>, file: string): Man
     const name = s?.name ?? s?.$parameters?.name;
     if (typeof name !== 'string') continue;
     const inc = s.incremental_sync as Record<string, unknown> | undefined;
-    facts.push({ name, incremental: Boolean(inc), cursorField: typeof inc?.cursor_field === 'string' ? inc.cursor_field : undefined });
+    facts.push({ name, incremental: Boolean(inc), cursorField: cursorField(inc, s) });
     const urlBase = s.retriever?.requester?.url_base;
     if (typeof urlBase === 'string') urlBases.add(urlBase);
   }
@@ -130,6 +130,16 @@ export function manifestFacts(value: Record<string, unknown>, file: string): Man
   if (!spec || typeof spec !== 'object') throw new GeneratorInputError(`${file}: expected \`spec.connection_specification\` (the config form) in the manifest`);
   const hosts = [...new Set([...urlBases].map(hostOf).filter((h): h is string => Boolean(h)))];
   return { streams: facts, urlBases: [...urlBases], hosts, connectionSpecification: spec };
+}
+
+/** The cursor field, with a `{{ parameters['x'] }}` reference looked up in the stream's `$parameters`. */
+function cursorField(inc: Record<string, any> | undefined, stream: Record<string, any>): string | undefined {
+  const raw = inc?.cursor_field;
+  if (typeof raw !== 'string') return undefined;
+  const ref = /^\{\{\s*parameters(?:\[\s*['"]([^'"]+)['"]\s*\]|\.(\w+))\s*\}\}$/.exec(raw.trim());
+  if (!ref) return raw.includes('{{') ? undefined : raw;
+  const value = (inc?.$parameters ?? stream.$parameters ?? {})[ref[1] ?? ref[2]];
+  return typeof value === 'string' && !value.includes('{{') ? value : undefined;
 }
 
 /**
