@@ -1,0 +1,65 @@
+/**
+ * Through Nx: the inferred target runs, its result is cached, and a change to the manifest, spec,
+ * schemas or metadata of one connector re-runs that connector only. (The plugin's own code is an
+ * input through the stage kit: source folders inside a workspace, the package version outside.)
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, REPO_ROOT, copyConnector, runNx, tempWorkspace, type TempDir } from '../../../test/support';
+
+const built = existsSync(join(REPO_ROOT, 'plugins/import-check/dist/index.js'));
+let ws: TempDir;
+
+/** Projects whose import-check ran (not replayed from the cache) in an nx run-many output. */
+function ran(output: string): string[] {
+  return [...output.matchAll(/^> nx run (\S+):import-check(.*)$/gm)].filter((m) => !/cache/.test(m[2])).map((m) => m[1]).sort();
+}
+
+function runAll() {
+  const r = runNx(ws.dir, ['run-many', '-t', 'import-check', '--output-style=stream', '--parallel=1']);
+  return { ...r, ran: ran(r.output) };
+}
+
+describe.skipIf(!built)('import-check in Nx (needs `npm run build`)', () => {
+  beforeAll(() => {
+    ws = tempWorkspace({}, { plugins: ['@conveyor/import-check'] });
+    copyConnector(join(CORPUS, 'migrations/source-aircall/before'), ws.dir, 'connectors/source-aircall');
+    copyConnector(join(CORPUS, 'migrations/source-lemlist/after'), ws.dir, 'connectors/source-lemlist');
+    copyConnector(join(CORPUS, 'fleet-2024-06/source-github'), ws.dir, 'connectors/source-github');
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('gives manifest connectors a target, not Python ones, and writes the verdict to the report', () => {
+    const first = runAll();
+    expect(first.code, first.output).toBe(0);
+    expect(first.ran).toEqual(['source-aircall', 'source-lemlist']);
+    const report = JSON.parse(readFileSync(join(ws.dir, 'dist/conveyor/source-aircall/import-check.json'), 'utf8'));
+    expect(report.verdict).toBe('yaml-only');
+    expect(first.output).toMatch(/source-aircall:import-check ✔ yaml-only \(warning\)/);
+  });
+
+  it('replays unchanged connectors from the cache', () => {
+    expect(runAll().ran).toEqual([]);
+  });
+
+  it.each([
+    ['manifest', 'source_aircall/manifest.yaml', '\n# touched\n'],
+    ['spec', 'source_aircall/spec.yaml', '\n# touched\n'],
+    ['schemas', 'source_aircall/schemas/calls.json', '\n'],
+    ['metadata', 'metadata.yaml', '\n# touched\n'],
+  ])('re-runs only the connector whose %s changed', (_what, file, extra) => {
+    appendFileSync(join(ws.dir, 'connectors/source-aircall', file), extra);
+    expect(runAll().ran).toEqual(['source-aircall']);
+  });
+
+  it('fails the task on an invalid manifest and on yaml-only with failOn', () => {
+    const manifest = join(ws.dir, 'connectors/source-lemlist/manifest.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^version: .*$/m, 'version: 0.1.0'));
+    const r = runNx(ws.dir, ['run', 'source-lemlist:import-check', '--output-style=stream']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/invalid: version 0\.1\.0 is outside the range/);
+    const strict = runNx(ws.dir, ['run', 'source-aircall:import-check', '--failOn=yaml-only', '--output-style=stream']);
+    expect(strict.code).not.toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+// Benchmark (issue 3): import-check over the fleet corpus replicated to 500 connectors, in a fresh
+// Nx workspace: `nx run-many -t import-check --batch` cold (no .nx), then again fully cached.
+// Goals: cold < 15 s, cached < 4 s. Needs a build (`npm run build`): Nx loads the plugin from dist/.
+// Connectors whose verdict is `invalid` fail their task, and Nx never caches a failed task, so the
+// rerun still runs those (the result says how many).
+import { rmSync } from 'node:fs';
+import { existsSync, join, makeWorkspace, median, nx, replicateFleet, REPO_ROOT, writeResult } from './lib.mjs';
+
+const COUNT = Number(process.env.BENCH_CONNECTORS ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+if (!existsSync(join(REPO_ROOT, 'plugins/import-check/dist/index.js'))) throw new Error('build first: npm run build');
+const ws = makeWorkspace(['@conveyor/import-check']);
+try {
+  replicateFleet(ws.dir, COUNT);
+  const projects = nx(ws.dir, ['show', 'projects', '--with-target', 'import-check']).output.trim().split('\n').length;
+  const cold = [];
+  const cached = [];
+  let last;
+  for (let i = 0; i < RUNS; i++) {
+    rmSync(join(ws.dir, '.nx'), { recursive: true, force: true });
+    rmSync(join(ws.dir, 'dist'), { recursive: true, force: true });
+    const c = nx(ws.dir, ['run-many', '-t', 'import-check', '--batch', '--output-style=stream']);
+    if (!/Successfully ran|Ran target import-check/.test(c.output) && c.code !== 0 && !/failed/i.test(c.output)) throw new Error(c.output.slice(-3000));
+    cold.push(c.seconds);
+    const w = nx(ws.dir, ['run-many', '-t', 'import-check', '--batch', '--output-style=stream']);
+    cached.push(w.seconds);
+    last = { cold: c, cached: w };
+  }
+  const failed = /Failed tasks?:\s*\n([\s\S]*?)\n\n/.exec(last.cold.output)?.[1].split('\n').filter((l) => l.trim().startsWith('-')).length ?? 0;
+  const hits = /Nx read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(last.cached.output);
+  const result = {
+    connectors: COUNT,
+    projectsWithTarget: projects,
+    coldBatchSeconds: { median: median(cold), runs: cold },
+    cachedBatchSeconds: { median: median(cached), runs: cached },
+    failedTasks: failed,
+    cachedRerunFromCache: hits ? `${hits[1]}/${hits[2]}` : 'unknown',
+    targets: { cold: 15, cached: 4 },
+    note: 'machine shared with other engineers while measuring: numbers may be pessimistic',
+  };
+  result.pass = result.coldBatchSeconds.median < 15 && result.cachedBatchSeconds.median < 4;
+  console.log(JSON.stringify(result, null, 2));
+  console.log('written', writeResult('import-check', result));
+} finally {
+  ws.cleanup();
+}
