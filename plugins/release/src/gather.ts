@@ -58,12 +58,15 @@ export async function gather(connector: Connector, request: ReleaseRequest, base
     if (!wanted) throw new Error('no --base given and no default branch (main/master/origin HEAD) to take the merge-base with');
     const resolved = await resolveRef(root, wanted);
     if (!resolved) throw new Error(`base ref "${wanted}" does not resolve (a shallow clone may need "git fetch --unshallow" or --base <ref>)`);
-    baseRef = baseOption ? resolved : (await mergeBase(root, wanted)) ?? resolved;
+    const merged = baseOption ? resolved : await mergeBase(root, wanted);
+    if (!merged) comparison.notCompared.push(`no merge-base with ${wanted} (a shallow clone?): compared with its tip instead`);
+    baseRef = merged ?? resolved;
     const baseMetadata = await showFile(root, baseRef, `${dirRel}/metadata.yaml`);
     if (baseMetadata === undefined) comparison.notCompared.push(`the connector does not exist at the base ${baseRef.slice(0, 12)}: new connector, nothing to compare`);
     else {
       baseVersion = readDockerImageTag(baseMetadata);
-      comparison = compareSnapshots(snapshotConnector(await filesAt(root, baseRef, dirRel, connector.name), connector.name), head);
+      const found = compareSnapshots(snapshotConnector(await filesAt(root, baseRef, dirRel, connector.name), connector.name), head);
+      comparison = { changes: found.changes, notCompared: [...comparison.notCompared, ...found.notCompared] };
     }
   }
   const metadataText = readFileSync(connector.metadataFile, 'utf8');

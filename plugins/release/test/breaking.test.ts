@@ -114,6 +114,14 @@ describe('breaking changes against the merge-base with main', () => {
     expect([read(`${CONNECTOR_DIR}/metadata.yaml`), read(DOCS)]).toEqual(snapshot);
   });
 
+  it('a --base that does not resolve fails with the ref named, touching nothing', async () => {
+    repo = gitRepo(shopFiles('0.3.1'));
+    const { report } = await run({ bump: 'patch', message: 'x', base: 'origin/nowhere' });
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatch(/base ref "origin\/nowhere" does not resolve/);
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
   it('compares against --base when given', async () => {
     repo = gitRepo(shopFiles('0.3.1'));
     repo.write({ [`${CONNECTOR_DIR}/manifest.yaml`]: manifest({ dropOrders: true }) });
