@@ -1,0 +1,150 @@
+/**
+ * DatetimeBasedCursor as the CDK's ConcurrentCursor runs it: slices by step and granularity from
+ * max(start, state) − lookback (clamped to start) to end, per-slice request options, and a state value equal
+ * to the highest cursor value seen (never below the sync start), formatted with `datetime_format`.
+ */
+import { evalString } from '../jinja/interpolation';
+import { cdkFormat, cdkParse, nowUtc, parseDuration, shift } from '../jinja/datetime';
+import { PyDateTime, PyDuration, PyTimedelta, pyStr } from '../jinja/values';
+import { TracedError } from '../protocol';
+import { type Build, type Node, expectType, params, refuseFields } from './build';
+import { type Injection, emptyInjection, injectOption } from './auth';
+import { dpathGet } from './records';
+
+type Delta = PyTimedelta | PyDuration;
+
+export class DatetimeCursor {
+  readonly cursorField: string;
+  private format: string;
+  private inputFormats: string[];
+  private start: PyDateTime;
+  private end: PyDateTime;
+  private step?: Delta;
+  private granularity?: Delta;
+  private lookback?: Delta;
+  private startKey: string;
+  private endKey: string;
+  private clientSide: boolean;
+  private syncStart!: PyDateTime;
+  private highest!: PyDateTime;
+  private priorState?: PyDateTime;
+
+  constructor(private b: Build, private node: Node) {
+    expectType(b, node, ['DatetimeBasedCursor']);
+    refuseFields(b, node, ['global_substream_cursor', 'clamping', 'is_data_feed']);
+    const p = params(node);
+    const ev = (v: unknown): string => pyStr(evalString(v, b.config, {}, p));
+    this.cursorField = ev(node.cursor_field);
+    this.format = ev(node.datetime_format);
+    this.inputFormats = [...((node.cursor_datetime_formats as string[]) ?? []), this.format];
+    this.start = this.bound(node.start_datetime, 'start_datetime')!;
+    this.end = this.bound(node.end_datetime, 'end_datetime') ?? nowUtc();
+    const dur = (v: unknown): Delta | undefined => (v ? parseDuration(ev(v)) : undefined);
+    this.step = dur(node.step);
+    this.granularity = dur(node.cursor_granularity);
+    this.lookback = dur(node.lookback_window);
+    if (this.step && !this.granularity) throw b.error(node, 'DatetimeBasedCursor.step needs cursor_granularity');
+    this.startKey = node.partition_field_start ? ev(node.partition_field_start) : 'start_time';
+    this.endKey = node.partition_field_end ? ev(node.partition_field_end) : 'end_time';
+    this.clientSide = node.is_client_side_incremental === true;
+    this.setState(undefined);
+  }
+
+  /** MinMaxDatetime.get_datetime, inheriting the cursor's datetime_format when it has none. */
+  private bound(v: unknown, field: string): PyDateTime | undefined {
+    if (v === undefined || v === null) return undefined;
+    const mm = (typeof v === 'string' ? { type: 'MinMaxDatetime', datetime: v } : v) as Node;
+    expectType(this.b, mm, ['MinMaxDatetime']);
+    const p = { ...params(this.node), ...params(mm) };
+    const fmt = mm.datetime_format ? String(mm.datetime_format) : this.format;
+    const text = (x: unknown): string => pyStr(evalString(x, this.b.config, {}, p));
+    let t: PyDateTime;
+    try {
+      t = cdkParse(text(mm.datetime), fmt);
+      if (mm.min_datetime && text(mm.min_datetime)) t = maxDt(t, cdkParse(text(mm.min_datetime), fmt));
+      if (mm.max_datetime && text(mm.max_datetime)) t = minDt(t, cdkParse(text(mm.max_datetime), fmt));
+    } catch (e) {
+      throw new TracedError(`DatetimeBasedCursor.${field}: ${(e as Error).message}`, undefined, 'config_error');
+    }
+    return t;
+  }
+
+  parse(value: unknown): PyDateTime {
+    for (const f of this.inputFormats) {
+      try {
+        return cdkParse(value, f);
+      } catch {
+        /* try the next format */
+      }
+    }
+    throw new Error(`No format in ${JSON.stringify(this.inputFormats)} matching ${pyStr(value)}`);
+  }
+
+  setState(state: Record<string, unknown> | undefined): void {
+    const prior = state && state[this.cursorField] !== undefined ? this.parse(state[this.cursorField]) : undefined;
+    this.priorState = prior;
+    this.syncStart = prior && prior.us >= this.start.us ? prior : this.start;
+    this.highest = this.syncStart;
+  }
+
+  private plus(dt: PyDateTime, d: Delta, sign: 1 | -1 = 1): PyDateTime {
+    return shift(dt, d, sign) as PyDateTime;
+  }
+
+  slices(): Record<string, string>[] {
+    let lower = this.lookback ? this.plus(this.syncStart, this.lookback, -1) : this.syncStart;
+    if (lower.us < this.start.us) lower = this.start;
+    const upper = this.end;
+    const out: Record<string, string>[] = [];
+    const fmt = (d: PyDateTime): string => cdkFormat(d, this.format);
+    if (lower.us >= upper.us) return out;
+    if (!this.step || this.plus(lower, this.step).us > upper.us) {
+      out.push({ [this.startKey]: fmt(lower), [this.endKey]: fmt(upper) });
+      return out;
+    }
+    let cur = lower;
+    for (;;) {
+      const next = minDt(this.plus(cur, this.step), upper);
+      const reached = next.us >= upper.us;
+      if (cur.us >= next.us) break;
+      const endValue = this.granularity && !reached ? this.plus(next, this.granularity, -1) : next;
+      out.push({ [this.startKey]: fmt(cur), [this.endKey]: fmt(endValue) });
+      cur = next;
+      if (reached) break;
+    }
+    return out;
+  }
+
+  options(slice: Record<string, unknown>): Injection {
+    const out = emptyInjection();
+    if (this.node.start_time_option && slice[this.startKey] !== undefined) injectOption(this.b, this.node.start_time_option as Node, out, slice[this.startKey]);
+    if (this.node.end_time_option && slice[this.endKey] !== undefined) injectOption(this.b, this.node.end_time_option as Node, out, slice[this.endKey]);
+    return out;
+  }
+
+  /** Observe a record; false when a client-side incremental cursor filters it out. */
+  observe(record: Record<string, unknown>, slice: Record<string, unknown>): boolean {
+    const raw = dpathGet(record, [this.cursorField]);
+    if (raw === undefined || raw === null) return true;
+    let value: PyDateTime;
+    try {
+      value = this.parse(raw);
+    } catch {
+      return true;
+    }
+    if (this.clientSide) {
+      const lo = slice[this.startKey] !== undefined ? this.parse(slice[this.startKey]) : undefined;
+      const hi = slice[this.endKey] !== undefined ? this.parse(slice[this.endKey]) : undefined;
+      if ((lo && value.us < lo.us) || (hi && value.us > hi.us) || (this.priorState && value.us < this.priorState.us)) return false;
+    }
+    if (value.us > this.highest.us) this.highest = value;
+    return true;
+  }
+
+  state(): Record<string, unknown> {
+    return { [this.cursorField]: cdkFormat(this.highest, this.format) };
+  }
+}
+
+const maxDt = (a: PyDateTime, b: PyDateTime): PyDateTime => (a.us >= b.us ? a : b);
+const minDt = (a: PyDateTime, b: PyDateTime): PyDateTime => (a.us <= b.us ? a : b);

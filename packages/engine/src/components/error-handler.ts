@@ -1,0 +1,178 @@
+/**
+ * DefaultErrorHandler, CompositeErrorHandler, HttpResponseFilter and the backoff strategies, with the CDK's
+ * default status mapping (airbyte_cdk/sources/streams/http/error_handlers/default_error_mapping.py).
+ */
+import type { FailureType } from '../protocol';
+import type { Response } from '../http/response';
+import { evalBoolean, evalString } from '../jinja/interpolation';
+import { num, pyStr } from '../jinja/values';
+import { type Build, type Node, expectType, params } from './build';
+
+export type Action = 'SUCCESS' | 'RETRY' | 'RATE_LIMITED' | 'FAIL' | 'IGNORE';
+export type Resolution = { action: Action; failureType?: FailureType; message?: string };
+
+export interface ErrorHandler {
+  maxRetries: number;
+  interpret(res: Response | Error): Resolution;
+  /** Seconds to wait before the next attempt from a user-declared strategy, or null. */
+  backoff(res: Response | Error, attempt: number): number | null;
+}
+
+const DEFAULT_MAPPING: Record<number, Resolution> = {
+  400: { action: 'FAIL', failureType: 'system_error', message: 'HTTP Status Code: 400. Error: Bad request. Please check your request parameters.' },
+  401: { action: 'FAIL', failureType: 'config_error', message: 'HTTP Status Code: 401. Error: Unauthorized. Please ensure you are authenticated correctly.' },
+  403: { action: 'FAIL', failureType: 'config_error', message: "HTTP Status Code: 403. Error: Forbidden. You don't have permission to access this resource." },
+  404: { action: 'FAIL', failureType: 'system_error', message: 'HTTP Status Code: 404. Error: Not found. The requested resource was not found on the server.' },
+  405: { action: 'FAIL', failureType: 'system_error', message: 'HTTP Status Code: 405. Error: Method not allowed. Please check your request method.' },
+  408: { action: 'RETRY', failureType: 'transient_error', message: 'HTTP Status Code: 408. Error: Request timeout.' },
+  429: { action: 'RATE_LIMITED', failureType: 'transient_error', message: 'HTTP Status Code: 429. Error: Too many requests.' },
+  500: { action: 'RETRY', failureType: 'transient_error', message: 'HTTP Status Code: 500. Error: Internal server error.' },
+  502: { action: 'RETRY', failureType: 'transient_error', message: 'HTTP Status Code: 502. Error: Bad gateway.' },
+  503: { action: 'RETRY', failureType: 'transient_error', message: 'HTTP Status Code: 503. Error: Service unavailable.' },
+  504: { action: 'RETRY', failureType: 'transient_error', message: 'HTTP Status Code: 504. Error: Gateway timeout.' },
+};
+
+const CONNECTION_ERROR: Resolution = { action: 'RETRY', failureType: 'transient_error', message: 'An error occurred while connecting to the source. Please retry later.' };
+
+function defaultMapping(res: Response | Error): Resolution | undefined {
+  return res instanceof Error ? CONNECTION_ERROR : DEFAULT_MAPPING[res.status];
+}
+
+function fallback(res: Response | Error): Resolution {
+  const message = res instanceof Error ? `Unexpected exception in error handler: ${res.message}` : `Unexpected HTTP Status Code in error handler: ${res.status}`;
+  return { action: 'RETRY', failureType: 'system_error', message };
+}
+
+/** JsonErrorMessageParser: the first message-like field of a JSON error body. */
+export function parseErrorMessage(res: Response): string | null {
+  const body = res.json();
+  if (body === undefined) return res.body;
+  const get = (v: unknown): string | null => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v.map(get).filter((x) => x !== null).join(', ');
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const keys = ['message', 'messages', 'error', 'errors', 'failures', 'failure', 'detail', 'err', 'error_message', 'msg', 'reason', 'status_message'];
+      for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== '' && !(Array.isArray(o[k]) && !(o[k] as unknown[]).length)) return get(o[k]);
+      return null;
+    }
+    return null;
+  };
+  return get(body);
+}
+
+type Filter = (res: Response | Error) => Resolution | null;
+
+function buildFilter(b: Build, node: Node): Filter {
+  expectType(b, node, ['HttpResponseFilter']);
+  const p = params(node);
+  const action = (node.action as Action | undefined) ?? (node.failure_type ? 'FAIL' : undefined);
+  if (!action) throw b.error(node, 'HttpResponseFilter needs an action');
+  const codes = new Set(((node.http_codes as number[]) ?? []).map(Number));
+  const contains = node.error_message_contains as string | undefined;
+  return (res) => {
+    const mapped = defaultMapping(res);
+    let hit = false;
+    if (!(res instanceof Error)) {
+      const json = res.json() ?? {};
+      const ctx = { response: json, headers: res.headerDict() };
+      hit =
+        codes.has(res.status) ||
+        (contains !== undefined && (parseErrorMessage(res) ?? '').includes(contains)) ||
+        (node.predicate !== undefined && evalBoolean(node.predicate, b.config, ctx, p));
+      if (hit) {
+        const message = node.error_message ? pyStr(evalString(node.error_message, b.config, ctx, p)) : '';
+        const failureType = node.failure_type && action === 'FAIL' ? (node.failure_type as FailureType) : mapped?.failureType ?? 'system_error';
+        return { action, failureType, message: message || mapped?.message || '' };
+      }
+    }
+    if (!codes.size && node.predicate === undefined && contains === undefined && mapped) return mapped;
+    return null;
+  };
+}
+
+type Backoff = (res: Response | Error, attempt: number) => number | null;
+
+function buildBackoff(b: Build, node: Node): Backoff {
+  const type = expectType(b, node, ['ConstantBackoffStrategy', 'ExponentialBackoffStrategy', 'WaitTimeFromHeader', 'WaitUntilTimeFromHeader']);
+  const p = params(node);
+  const numeric = (v: unknown): number => num(evalString(v, b.config, {}, p));
+  const headerValue = (res: Response | Error): number | null => {
+    if (res instanceof Error) return null;
+    const raw = res.header(String(evalString(node.header, b.config, {}, p)));
+    if (raw === undefined) return null;
+    let text = raw;
+    if (node.regex) {
+      const m = new RegExp(String(node.regex)).exec(raw);
+      if (!m) return null;
+      text = m[0];
+    }
+    const n = Number(text);
+    return Number.isNaN(n) ? null : n;
+  };
+  switch (type) {
+    case 'ConstantBackoffStrategy': return () => numeric(node.backoff_time_in_seconds);
+    case 'ExponentialBackoffStrategy': return (_r, attempt) => numeric(node.factor ?? 5) * 2 ** attempt;
+    case 'WaitTimeFromHeader': return (res) => {
+      const v = headerValue(res);
+      if (v !== null && node.max_waiting_time_in_seconds !== undefined && v > numeric(node.max_waiting_time_in_seconds)) {
+        throw new Error(`Rate limit wait time ${v} is greater than max waiting time of ${numeric(node.max_waiting_time_in_seconds)} seconds.`);
+      }
+      return v;
+    };
+    default: return (res) => {
+      const v = headerValue(res);
+      if (v === null) return null;
+      const wait = Math.max(0, v - Date.now() / 1000);
+      const min = node.min_wait !== undefined ? numeric(node.min_wait) : 0;
+      return Math.max(wait, min) || null;
+    };
+  }
+}
+
+export function buildErrorHandler(b: Build, node: Node | undefined): ErrorHandler {
+  if (!node) return buildErrorHandler(b, { type: 'DefaultErrorHandler' });
+  const type = expectType(b, node, ['DefaultErrorHandler', 'CompositeErrorHandler']);
+  if (type === 'CompositeErrorHandler') {
+    const handlers = ((node.error_handlers as Node[]) ?? []).map((h) => buildErrorHandler(b, h));
+    return {
+      maxRetries: handlers[0]?.maxRetries ?? 5,
+      interpret(res) {
+        let last: Resolution | undefined;
+        for (const h of handlers) {
+          last = h.interpret(res);
+          if (['SUCCESS', 'RETRY', 'IGNORE'].includes(last.action)) return last;
+        }
+        return last ?? fallback(res);
+      },
+      backoff(res, attempt) {
+        for (const h of handlers) {
+          const t = h.backoff(res, attempt);
+          if (t) return t;
+        }
+        return null;
+      },
+    };
+  }
+  const filters = ((node.response_filters as Node[]) ?? []).map((f) => buildFilter(b, f));
+  const backoffs = ((node.backoff_strategies as Node[]) ?? []).map((s) => buildBackoff(b, s));
+  const maxRetries = node.max_retries === undefined ? 5 : num(evalString(node.max_retries, b.config, {}, params(node)));
+  return {
+    maxRetries,
+    interpret(res) {
+      for (const f of filters) {
+        const r = f(res);
+        if (r) return r;
+      }
+      if (!(res instanceof Error) && res.ok) return { action: 'SUCCESS' };
+      return defaultMapping(res) ?? fallback(res);
+    },
+    backoff(res, attempt) {
+      for (const s of backoffs) {
+        const t = s(res, attempt);
+        if (t) return t;
+      }
+      return null;
+    },
+  };
+}

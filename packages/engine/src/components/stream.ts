@@ -1,0 +1,103 @@
+/**
+ * DeclarativeStream with a SimpleRetriever: slices (partition router or datetime cursor), pages per slice,
+ * records through the selector. Generators are lazy, so `check` stops after the first page it needs.
+ */
+import { pyStr } from '../jinja/values';
+import type { Context } from '../jinja/interpolation';
+import { evalString } from '../jinja/interpolation';
+import { type Build, type Node, expectType, params, refuseFields } from './build';
+import { type Injection, emptyInjection } from './auth';
+import { buildRequester, combine, type Requester } from './requester';
+import { buildPaginator, type Paginator } from './paginator';
+import { buildDecoder, buildRecordSelector, buildTransformation, loadSchema, type RecordSelector, type Record_ } from './records';
+import { buildPartitionRouter, type PartitionRouter, type Slice } from './partitions';
+import { DatetimeCursor } from './cursor';
+
+export class DeclarativeStream {
+  readonly name: string;
+  readonly primaryKey: string[][] | undefined;
+  readonly cursor: DatetimeCursor | undefined;
+  private router: PartitionRouter | undefined;
+  private requester: Requester;
+  private paginator: Paginator;
+  private selector: RecordSelector;
+  private ignoreSlicerOnPages: boolean;
+
+  constructor(private b: Build, readonly node: Node) {
+    expectType(b, node, ['DeclarativeStream']);
+    refuseFields(b, node, ['state_migrations', 'file_uploader']);
+    this.name = pyStr(evalString(node.name ?? '', b.config, {}, params(node)));
+    this.primaryKey = normalisePrimaryKey(node.primary_key);
+    const retriever = node.retriever as Node;
+    expectType(b, retriever, ['SimpleRetriever']);
+    refuseFields(b, retriever, ['pagination_reset', 'additional_query_properties']);
+    this.requester = buildRequester(b, retriever.requester as Node, this.name);
+    const decoder = buildDecoder(b, retriever.decoder as Node | undefined);
+    const transformations = ((node.transformations as Node[]) ?? []).map((t) => buildTransformation(b, t));
+    this.selector = buildRecordSelector(b, retriever.record_selector as Node, decoder, transformations);
+    this.paginator = buildPaginator(b, retriever.paginator as Node | undefined, () => this.requester.urlBase({ stream_slice: {}, next_page_token: null }), this.selector.extract);
+    this.router = buildPartitionRouter(b, retriever.partition_router as Node | Node[] | undefined, readParent);
+    this.cursor = node.incremental_sync ? new DatetimeCursor(b, node.incremental_sync as Node) : undefined;
+    if (this.cursor && this.router) {
+      throw b.error(node.incremental_sync, 'DatetimeBasedCursor together with a partition_router (per-partition state) is not supported by conveyor-manifest');
+    }
+    this.ignoreSlicerOnPages = retriever.ignore_stream_slicer_parameters_on_paginated_requests === true;
+  }
+
+  schema(): Record<string, unknown> {
+    const loader = Array.isArray(this.node.schema_loader) ? this.node.schema_loader[0] : this.node.schema_loader;
+    return loadSchema(this.b, loader as Node | undefined, this.name);
+  }
+
+  /** Full-refresh slices: the router's partitions, or one empty slice. */
+  async *partitions(): AsyncGenerator<Slice> {
+    if (this.router) yield* this.router.slices();
+    else yield {};
+  }
+
+  private slicerOptions(slice: Slice): Injection {
+    if (this.router) return this.router.options(slice);
+    if (this.cursor) return this.cursor.options(slice);
+    return emptyInjection();
+  }
+
+  /** The records of one slice, page by page (`maxPages` limits pages, for `check`). */
+  async *readSlice(slice: Slice, maxPages = Infinity): AsyncGenerator<Record_> {
+    let token = this.paginator.initialToken();
+    for (let page = 0; page < maxPages; page++) {
+      const nextPageToken = token === null || token === undefined ? null : { next_page_token: token };
+      const ctx: Context = { stream_slice: slice, next_page_token: nextPageToken };
+      const pag = this.paginator.options(token);
+      const slicer = nextPageToken && this.ignoreSlicerOnPages ? emptyInjection() : this.slicerOptions(slice);
+      const extra: Injection = {
+        headers: combine([pag.injection.headers, slicer.headers], 'request headers'),
+        params: combine([pag.injection.params, slicer.params], 'request parameters'),
+        json: combine([pag.injection.json, slicer.json], 'request body json'),
+        data: combine([pag.injection.data, slicer.data], 'request body data'),
+      };
+      const res = await this.requester.send(ctx, pag.path, extra);
+      const records = res.ok ? this.selector.select(res, ctx) : [];
+      yield* records;
+      if (!res.ok) return;
+      token = this.paginator.next({ response: res, lastPageSize: records.length, lastRecord: records[records.length - 1], lastToken: token });
+      if (token === null || token === undefined) return;
+    }
+  }
+}
+
+export function normalisePrimaryKey(pk: unknown): string[][] | undefined {
+  if (pk === undefined || pk === null || pk === '' || (Array.isArray(pk) && !pk.length)) return undefined;
+  if (typeof pk === 'string') return [[pk]];
+  if (Array.isArray(pk)) return pk.map((k) => (Array.isArray(k) ? k.map(String) : [String(k)]));
+  return undefined;
+}
+
+/** A parent stream's records across its partitions (full refresh), for SubstreamPartitionRouter. */
+async function* readParent(b: Build, node: Node): AsyncGenerator<{ record: Record_; slice: Slice }> {
+  const stream = new DeclarativeStream(b, node);
+  if (stream.cursor) {
+    for (const slice of stream.cursor.slices()) for await (const record of stream.readSlice(slice)) yield { record, slice };
+    return;
+  }
+  for await (const slice of stream.partitions()) for await (const record of stream.readSlice(slice)) yield { record, slice };
+}

@@ -1,0 +1,241 @@
+/**
+ * The four protocol commands over a declarative manifest: spec, check, discover, read (with state).
+ * `runCommand` emits Airbyte messages through `emit` and resolves to the process exit code the CDK would use.
+ */
+import { preprocessManifest, type ManifestPath } from '@conveyor/manifest';
+import {
+  type AirbyteMessage, type Emit, ManifestError, TracedError,
+  errorTrace, recordMessage, stateMessage, streamStatus,
+} from './protocol';
+import { pyRepr } from './jinja/values';
+import { type Build, type Node, type Runtime, pathOf } from './components/build';
+import { DeclarativeStream } from './components/stream';
+import { Scrubber, cassetteTransport, fetchTransport, nodeTransport, recordingTransport, type FetchLike, type Transport } from './http/transport';
+
+export type Command = 'spec' | 'check' | 'discover' | 'read';
+
+export interface RunOptions {
+  command: Command;
+  manifest: Record<string, unknown>;
+  /** Directory of the manifest (JsonFileSchemaLoader paths are relative to it). */
+  manifestDir?: string;
+  config?: Record<string, unknown>;
+  catalog?: { streams: { stream: { name: string }; sync_mode?: string }[] };
+  state?: unknown;
+  /** Replay HTTP from this cassette file instead of the network. */
+  cassette?: string;
+  /** Record every HTTP exchange to this cassette file (secrets scrubbed). */
+  record?: string;
+  fetch?: FetchLike;
+  transport?: Transport;
+  /** Multiplies retry sleeps (default: env CONVEYOR_ENGINE_SLEEP_SCALE or 1). */
+  sleepScale?: number;
+}
+
+/** Every config value under a spec property marked airbyte_secret. */
+export function secretValues(spec: unknown, config: unknown): unknown[] {
+  const out: unknown[] = [];
+  const walk = (schema: unknown, value: unknown): void => {
+    if (!schema || typeof schema !== 'object' || value === undefined || value === null) return;
+    const s = schema as Record<string, unknown>;
+    if (s.airbyte_secret === true) {
+      if (typeof value === 'string' || typeof value === 'number') out.push(value);
+      return;
+    }
+    for (const alt of [...((s.oneOf as unknown[]) ?? []), ...((s.anyOf as unknown[]) ?? []), ...((s.allOf as unknown[]) ?? [])]) walk(alt, value);
+    if (s.properties && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, sub] of Object.entries(s.properties as object)) walk(sub, (value as Record<string, unknown>)[k]);
+    }
+    if (s.items && Array.isArray(value)) for (const v of value) walk(s.items, v);
+  };
+  walk(spec, config);
+  return out;
+}
+
+function stateByStream(state: unknown): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (Array.isArray(state)) {
+    for (const m of state as Record<string, any>[]) {
+      const s = m?.type === 'STATE' ? m.state : m;
+      if (s?.type === 'STREAM' || s?.stream) out.set(s.stream.stream_descriptor.name, s.stream.stream_state ?? {});
+    }
+  } else if (state && typeof state === 'object') {
+    for (const [k, v] of Object.entries(state)) out.set(k, v as Record<string, unknown>);
+  }
+  return out;
+}
+
+function phaseOf(o: RunOptions): string {
+  return o.command === 'read' && stateByStream(o.state).size ? 'read-with-state' : o.command;
+}
+
+export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
+  const origins = new WeakMap<object, ManifestPath>();
+  let manifest: Node;
+  try {
+    manifest = preprocessManifest(o.manifest, origins) as Node;
+  } catch (e) {
+    emit(errorTrace(`The manifest could not be resolved: ${(e as Error).message}`, (e as Error).message, 'config_error'));
+    return 1;
+  }
+  const spec = (manifest.spec as Node | undefined) ?? {};
+  if (o.command === 'spec') {
+    if (!spec.connection_specification) {
+      emit(errorTrace('The manifest has no spec.connection_specification', undefined, 'config_error'));
+      return 1;
+    }
+    const out: Record<string, unknown> = { connectionSpecification: spec.connection_specification };
+    if (spec.documentation_url) out.documentationUrl = spec.documentation_url;
+    out.supportsNormalization = false;
+    out.supportsDBT = false;
+    if (spec.advanced_auth) out.advanced_auth = spec.advanced_auth;
+    emit({ type: 'SPEC', spec: out });
+    return 0;
+  }
+  const config = o.config ?? {};
+  const scrubber = new Scrubber();
+  for (const s of secretValues(spec.connection_specification, config)) scrubber.add(s);
+  let transport: Transport = o.transport ?? (o.fetch ? fetchTransport(o.fetch) : nodeTransport);
+  if (o.cassette) transport = cassetteTransport(o.cassette, phaseOf(o), scrubber);
+  if (o.record) transport = recordingTransport(transport, o.record, phaseOf(o), scrubber);
+  const envScale = Number(process.env.CONVEYOR_ENGINE_SLEEP_SCALE);
+  const rt: Runtime = { transport, scrubber, emit, httpCache: new Map(), sleepScale: o.sleepScale ?? (Number.isFinite(envScale) && envScale >= 0 ? envScale : 1) };
+  const b: Build = {
+    config, origins, manifest, manifestDir: o.manifestDir ?? process.cwd(), rt, parentStreams: parentStreamNames(manifest),
+    error: (node, message) => new ManifestError(message, pathOf(origins, node)),
+  };
+  const streamNodes = (manifest.streams as Node[] | undefined) ?? [];
+  if (manifest.dynamic_streams) {
+    emit(errorTrace('dynamic_streams are not supported by conveyor-manifest', 'dynamic_streams at /dynamic_streams', 'config_error'));
+    return 1;
+  }
+  try {
+    if (o.command === 'check') return await check(b, manifest, streamNodes, emit);
+    if (o.command === 'discover') {
+      const streams = streamNodes.map((n) => new DeclarativeStream(b, n));
+      emit({ type: 'CATALOG', catalog: { streams: streams.map(catalogEntry) } });
+      return 0;
+    }
+    return await read(b, streamNodes, o, emit);
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof TracedError) emit(errorTrace(err.message, err.internalMessage, err.failureType, err.streamName, err.stack));
+    else emit(errorTrace(err instanceof ManifestError ? err.message : 'Something went wrong in the connector. See the logs for more details.', err.message, err instanceof ManifestError ? 'config_error' : 'system_error', undefined, err.stack));
+    return 1;
+  }
+}
+
+function parentStreamNames(manifest: Node): Set<string> {
+  const names = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const n = v as Node;
+      if (n.type === 'ParentStreamConfig' && n.stream && typeof (n.stream as Node).name === 'string') names.add((n.stream as Node).name as string);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(manifest.streams);
+  return names;
+}
+
+function catalogEntry(s: DeclarativeStream): Record<string, unknown> {
+  const entry: Record<string, unknown> = { name: s.name, json_schema: s.schema(), supported_sync_modes: s.cursor ? ['full_refresh', 'incremental'] : ['full_refresh'] };
+  if (s.cursor) {
+    entry.source_defined_cursor = true;
+    entry.default_cursor_field = [s.cursor.cursorField];
+  }
+  if (s.primaryKey) entry.source_defined_primary_key = s.primaryKey;
+  entry.is_resumable = !!s.cursor;
+  entry.is_file_based = false;
+  return entry;
+}
+
+async function check(b: Build, manifest: Node, streamNodes: Node[], emit: Emit): Promise<number> {
+  const checker = (manifest.check as Node | undefined) ?? {};
+  if (checker.type !== 'CheckStream') throw b.error(checker, `check type ${String(checker.type)} is not supported by conveyor-manifest (CheckStream only)`);
+  const streams = streamNodes.map((n) => new DeclarativeStream(b, n));
+  const fail = (message: string): number => {
+    emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: pyRepr(message) } });
+    return 0;
+  };
+  for (const name of (checker.stream_names as string[]) ?? []) {
+    const stream = streams.find((s) => s.name === name);
+    if (!stream) return fail(`${name} is not part of the catalog. Expected one of ${pyRepr(streams.map((s) => s.name))}.`);
+    try {
+      const first = stream.cursor ? stream.cursor.slices()[0] : (await stream.partitions().next()).value;
+      if (first !== undefined) {
+        const it = stream.readSlice(first as Record<string, unknown>, 1);
+        await it.next();
+        await it.return(undefined);
+      }
+    } catch (e) {
+      if (e instanceof TracedError) return fail(`Stream ${name} is not available: ${e.message}`);
+      return fail(`Encountered an error trying to connect to stream ${name}. Error: ${(e as Error).message}`);
+    }
+  }
+  emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED' } });
+  return 0;
+}
+
+async function read(b: Build, streamNodes: Node[], o: RunOptions, emit: Emit): Promise<number> {
+  const streams = streamNodes.map((n) => new DeclarativeStream(b, n));
+  const states = stateByStream(o.state);
+  const failures: [string, Error][] = [];
+  for (const configured of o.catalog?.streams ?? []) {
+    const name = configured.stream.name;
+    const stream = streams.find((s) => s.name === name);
+    if (!stream) {
+      emit(errorTrace(`The stream '${name}' in your connection configuration was not found in the source.`, undefined, 'config_error', name));
+      continue;
+    }
+    emit(streamStatus(name, 'STARTED'));
+    let count = 0;
+    let running = false;
+    const out = (record: Record<string, unknown>): void => {
+      if (!running) {
+        emit(streamStatus(name, 'RUNNING'));
+        running = true;
+      }
+      count++;
+      emit(recordMessage(name, record));
+    };
+    try {
+      if (stream.cursor) {
+        const cursor = stream.cursor;
+        cursor.setState(configured.sync_mode === 'incremental' ? states.get(name) : undefined);
+        try {
+          for (const slice of cursor.slices()) {
+            for await (const record of stream.readSlice(slice)) if (cursor.observe(record, slice)) out(record);
+            emit(stateMessage(name, cursor.state(), count));
+            count = 0;
+          }
+        } finally {
+          emit(stateMessage(name, cursor.state(), count));
+          count = 0;
+        }
+      } else {
+        try {
+          for await (const slice of stream.partitions()) for await (const record of stream.readSlice(slice)) out(record);
+        } finally {
+          emit(stateMessage(name, { __ab_no_cursor_state_message: true }, count));
+        }
+      }
+      emit(streamStatus(name, 'COMPLETE'));
+    } catch (e) {
+      const err = e as Error;
+      failures.push([name, err]);
+      if (err instanceof TracedError) emit(errorTrace(err.message, err.internalMessage, err.failureType, name, err.stack));
+      else emit(errorTrace('Something went wrong in the connector. See the logs for more details.', err.message, err instanceof ManifestError ? 'config_error' : 'system_error', name, err.stack));
+      emit(streamStatus(name, 'INCOMPLETE'));
+    }
+  }
+  if (failures.length) {
+    const lines = failures.map(([n, e]) => `${n}: ${e instanceof TracedError ? 'AirbyteTracedException' : e.name}(${pyRepr(e instanceof TracedError ? e.internalMessage ?? null : e.message)})`);
+    emit(errorTrace(`During the sync, the following streams did not sync successfully: ${lines.join('\n')}`, 'Concurrent read failure', 'config_error'));
+    return 1;
+  }
+  return 0;
+}
+
+export type { AirbyteMessage };
