@@ -46,6 +46,8 @@ export async function corpusFleet(): Promise<CorpusFleet> {
     ...cat('source-gnews', false, [{ name: 'test_spec', status: 'passed' }, { name: 'test_read', status: 'failed' }], 'basic_read: no records'),
     ...cat('source-github', true, { passed: 12, failed: 0, skipped: 3 }, '12 passed'),
     'dist/conveyor/source-rss/cat.json': '{"stage": "cat", "ok": tru',
+    'dist/conveyor/source-smartengage/release.json': { stage: 'release', project: 'source-smartengage', ok: true, summary: 'released 0.2.0', findings: [], from: '0.1.6', to: '0.2.0', breaking: [] },
+    'dist/conveyor/source-smartengage/migrate.json': { stage: 'migrate', project: 'source-smartengage', ok: true, summary: 'dry run: would change 4 files', findings: [], dryRun: true, changes: [{}, {}, {}, {}] },
   });
   return { ...t, projects };
 }

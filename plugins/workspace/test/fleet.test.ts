@@ -50,6 +50,8 @@ describe('fleet data from the real 2024-06 fleet', () => {
     const row = (p: string) => fleet.connectors.find((c) => c.project === p)!;
     expect(row('source-smartengage')).toMatchObject({ lastChangelogDate: '2024-06-22', lastChangelogVersion: '0.1.6' });
     expect(row('source-smartengage').cat).toMatchObject({ ok: true, passed: 3, failed: 0, skipped: 1 });
+    expect(row('source-smartengage').stages.release).toMatchObject({ ok: true, detail: '0.1.6 → 0.2.0' });
+    expect(row('source-smartengage').stages.migrate).toMatchObject({ ok: true, detail: '4 file(s) (dry run)' });
     expect(row('source-gnews').cat).toMatchObject({ ok: false, passed: 1, failed: 1 });
     expect(row('source-github').cat).toMatchObject({ ok: true, passed: 12, skipped: 3 });
     expect(row('source-rss').cat).toBeUndefined();

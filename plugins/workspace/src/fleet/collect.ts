@@ -60,7 +60,7 @@ function readOne(workspaceRoot: string, project: string, root: string, reportsDi
       continue;
     }
     const stage = typeof report.stage === 'string' ? report.stage : file.replace(/\.json$/, '');
-    const cell = { ok: report.ok, summary: String(report.summary ?? ''), startedAt: typeof report.startedAt === 'string' ? report.startedAt : undefined };
+    const cell = { ok: report.ok, summary: String(report.summary ?? ''), startedAt: typeof report.startedAt === 'string' ? report.startedAt : undefined, detail: detailOf(report) };
     row.stages[stage] = cell;
     if (stage === 'import-check') {
       row.verdict = typeof report.verdict === 'string' ? report.verdict : report.ok ? 'ui' : 'invalid';
@@ -70,6 +70,14 @@ function readOne(workspaceRoot: string, project: string, root: string, reportsDi
     if (stage === 'cat') row.cat = { ...cell, ...catCounts(report.tests) };
   }
   return row;
+}
+
+/** The stage fields worth a glance: a release's versions, a migration's file count. */
+function detailOf(report: Record<string, unknown>): string | undefined {
+  const dry = report.dryRun === true ? ' (dry run)' : '';
+  if (typeof report.from === 'string' && typeof report.to === 'string') return `${report.from} → ${report.to}${report.breaking && Array.isArray(report.breaking) && report.breaking.length ? ' breaking' : ''}${dry}`;
+  if (Array.isArray(report.changes)) return `${report.changes.length} file(s)${dry}`;
+  return undefined;
 }
 
 interface ReportFinding {

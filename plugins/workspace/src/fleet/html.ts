@@ -65,7 +65,7 @@ function renderRow(c: FleetConnector): string {
   const catText = c.cat ? `${cat}${c.cat.passed + c.cat.failed + c.cat.skipped ? ` (${c.cat.passed}✔ ${c.cat.failed}✖${c.cat.skipped ? ` ${c.cat.skipped} skipped` : ''})` : ''}` : 'not run';
   const others = Object.entries(c.stages)
     .filter(([s]) => s !== 'import-check' && s !== 'cat')
-    .map(([s, cell]) => `<span class="pill ${cell.ok ? 'ok' : 'bad'}" title="${esc(cell.summary)}">${esc(s)}</span>`)
+    .map(([s, cell]) => `<span class="pill ${cell.ok ? 'ok' : 'bad'}" title="${esc(cell.summary)}">${esc(s)}${cell.detail ? `: ${esc(cell.detail)}` : ''}</span>`)
     .join(' ');
   const problems = c.problems.length ? ` <span class="warn" title="${esc(c.problems.join('\n'))}">⚠</span>` : '';
   const search = [c.project, c.name, c.layout, verdict, cat, c.version ?? '', ...c.blocking].join(' ').toLowerCase();

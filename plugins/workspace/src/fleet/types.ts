@@ -3,6 +3,8 @@ export interface StageCell {
   ok: boolean;
   summary: string;
   startedAt?: string;
+  /** A few words for the table: release `0.1.6 → 0.2.0`, migrate `3 files (dry run)`. */
+  detail?: string;
 }
 
 export interface FleetConnector {
