@@ -78,6 +78,15 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
     else findings.at([], { rule: 'spec-missing', impact: 'loss', message: 'the manifest has no spec and there is no spec file: the Builder would have no inputs', fix: 'add a `spec:` with connection_specification (a JSON schema of the config)' });
   } else if (specFile) findings.add({ rule: 'spec-duplicate', impact: 'info', file: specFile, message: `${connector.specPath} exists beside the manifest's own spec; the manifest's wins` });
 
+  if (connector.layout === 'low-code')
+    findings.add({
+      rule: 'builder-fork',
+      impact: 'info',
+      file: connector.metadataFile,
+      message: 'a low-code package: the Builder lists only manifest-only connectors (language:manifest-only) for forking from the catalog',
+      fix: 'nx run <connector>:migrate moves it to the manifest-only layout',
+    });
+
   if (connector.componentsFiles.length) {
     const used = JSON.stringify(raw).includes('class_name');
     for (const f of connector.componentsFiles)

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { formatProblem, MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
+import { MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
 import { ComponentSchema } from '@conveyor/manifest';
 import { defineStage, type StageContext, type StageOutcome } from '@conveyor/stage-kit';
 import { analyze, type Analysis } from './analyze';
@@ -72,13 +72,13 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
   }
 
   const result = analyze(connector, analyzeOptions);
-  return outcome(result, options, extra, log);
+  return outcome(result, options, extra);
 }
 
-function outcome(result: Analysis, options: ImportCheckOptions, extra: Record<string, unknown>, log: (line: string) => void): StageOutcome {
+// The stage kit prints the findings (file:line: severity [rule]: message, fix) under the summary line.
+function outcome(result: Analysis, options: ImportCheckOptions, extra: Record<string, unknown>): StageOutcome {
   const { verdict, findings } = result;
   const items = findings.final();
-  for (const f of items) if (f.severity !== 'info') log(formatProblem(f));
   const blockers = items.filter((f) => f.impact === 'yaml-only');
   const losses = items.filter((f) => f.impact === 'loss');
   let summary: string;
