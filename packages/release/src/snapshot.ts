@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { preprocessManifest } from '@conveyor/manifest';
+import { resolveSchemaFileRefs } from './schema-refs';
 
 /** Read access to one connector folder, at the working tree or at a git ref. Paths are relative to the folder. */
 export interface ConnectorFiles {
@@ -120,7 +121,7 @@ function streamFromManifest(s: Obj, files: ConnectorFiles, pkg: string, snap: Co
     const path = String(interpolateParameters(template, { ...params, name: params.name ?? name })).replace(/^\.\//, '');
     try {
       const schema = parseFile(files, path);
-      if (isObj(schema)) out.schema = schema;
+      if (isObj(schema)) out.schema = withFileRefs(schema, path, files, `${pkg}/schemas`, snap);
       else snap.gaps.push(`${name}: schema file ${path} not found`);
     } catch (e) {
       snap.gaps.push(`${name}: schema file ${path} does not parse (${(e as Error).message})`);
@@ -161,6 +162,12 @@ function collectOAuth(node: unknown, out: Set<string>, seen: Set<unknown>): void
   for (const v of Object.values(o)) collectOAuth(v, out, seen);
 }
 
+function withFileRefs(schema: Obj, path: string, files: ConnectorFiles, schemasDir: string, snap: ConnectorSnapshot): Obj {
+  const r = resolveSchemaFileRefs(schema, path, files, schemasDir);
+  if (r.unresolved.length) snap.gaps.push(`${path}: $ref ${r.unresolved.join(', ')} not found; compared as written`);
+  return r.schema;
+}
+
 function readSpecFile(files: ConnectorFiles, pkg: string, snap: ConnectorSnapshot): void {
   for (const path of [`${pkg}/spec.yaml`, `${pkg}/spec.json`, 'src/main/resources/spec.json']) {
     let value: unknown;
@@ -189,7 +196,7 @@ function readFileStreams(files: ConnectorFiles, pkg: string, snap: ConnectorSnap
     const name = p.split('/').pop()!.replace(/\.json$/, '');
     try {
       const schema = parseFile(files, p);
-      byName.set(name, { name, keysKnown: false, schema: isObj(schema) ? schema : undefined });
+      byName.set(name, { name, keysKnown: false, schema: isObj(schema) ? withFileRefs(schema, p, files, `${pkg}/schemas`, snap) : undefined });
     } catch (e) {
       snap.gaps.push(`${p} does not parse (${(e as Error).message})`);
       byName.set(name, { name, keysKnown: false });

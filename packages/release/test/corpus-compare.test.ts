@@ -51,3 +51,20 @@ describe('corpus: every fleet connector snapshots, and a removed stream or field
     });
   }
 });
+
+describe('corpus: schema files that link shared schemas', () => {
+  const root = join(CORPUS, 'fleet-2024-06', 'source-github');
+  it.runIf(existsSync(root))('inlines $ref "user.json" from schemas/shared, so a field removed there is caught', () => {
+    const snap = snapshotConnector(folder(root), 'source-github');
+    const issues = snap.streams!.find((s) => s.name === 'issues')!;
+    const user = (issues.schema!.properties as Record<string, { properties?: Record<string, unknown>; description?: string }>).user;
+    expect(Object.keys(user.properties!)).toContain('login');
+    expect(user.description).toBe('User who opened the issue.');
+    expect(snap.gaps.filter((g) => g.includes('$ref'))).toEqual([]);
+    const shared = JSON.parse(readFileSync(join(root, 'source_github/schemas/shared/user.json'), 'utf8'));
+    delete shared.properties.login;
+    const edited = snapshotConnector(folder(root, { 'source_github/schemas/shared/user.json': JSON.stringify(shared) }), 'source-github');
+    const removed = compareSnapshots(snap, edited).changes.filter((c) => c.kind === 'field-removed' && c.stream === 'issues').map((c) => c.path);
+    expect(removed).toEqual(expect.arrayContaining(['user.login', 'assignee.login']));
+  });
+});
