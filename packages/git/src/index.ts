@@ -34,9 +34,9 @@ export async function currentBranch(cwd: string): Promise<string> {
 }
 
 export async function refExists(cwd: string, ref: string): Promise<boolean> {
+  // simple-git only rejects when git writes to stderr, and `--quiet` keeps it silent: read the output instead.
   try {
-    await git(cwd).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    return true;
+    return (await git(cwd).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() !== '';
   } catch {
     return false;
   }
