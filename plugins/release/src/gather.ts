@@ -31,10 +31,9 @@ async function filesAt(cwd: string, ref: string, dirRel: string, name: string): 
   const prefix = dirRel ? `${dirRel}/` : '';
   const paths = (await listFilesAt(cwd, ref, dirRel || '.')).map((p) => p.slice(prefix.length)).filter((p) => isSnapshotInput(p, name));
   const contents = new Map<string, string>();
-  for (const p of paths) {
-    const text = await showFile(cwd, ref, prefix + p);
-    if (text !== undefined) contents.set(p, text);
-  }
+  // The git wrapper caps concurrent processes, so this queues rather than forks one git per file at once.
+  const texts = await Promise.all(paths.map((p) => showFile(cwd, ref, prefix + p)));
+  paths.forEach((p, i) => texts[i] !== undefined && contents.set(p, texts[i]!));
   return { read: (p) => contents.get(p), list: (dir) => [...contents.keys()].filter((p) => p.startsWith(`${dir}/`)).sort() };
 }
 

@@ -45,7 +45,9 @@ function isUserError(e: unknown): boolean {
 }
 
 async function release({ connector, options, workspaceRoot, project, reportDir, log }: StageContext<ReleaseOptions>) {
-  if (connector.metadataErrors.length && !connector.metadataYaml) return { ok: false, summary: connector.metadataErrors[0].message, findings: connector.metadataErrors };
+  // Without parseable metadata there is no version to bump; say where the YAML breaks instead.
+  const yamlErrors = connector.metadataYaml?.errors ?? connector.metadataErrors;
+  if (!connector.metadataYaml || yamlErrors.length) return { ok: false, summary: `${connector.metadataFile}: ${yamlErrors[0]?.message ?? 'unreadable'}`, findings: yamlErrors };
   const date = options.date ?? isoDate();
   const request = { bump: options.bump, version: options.version === undefined ? undefined : String(options.version), message: options.message, pr: options.pr, date, upgradeDeadline: options.upgradeDeadline, breakingMessage: options.breakingMessage };
   const { root, git, baseRef, input } = await gather(connector, request, options.base);

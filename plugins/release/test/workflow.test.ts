@@ -100,6 +100,14 @@ describe('release workflow', () => {
     expect(read('docs/integrations/sources/legacy-migrations.md').split('\n')[0]).toBe('# Legacy Migration Guide');
   });
 
+  it('unparseable metadata.yaml fails with file and line, touching nothing', async () => {
+    repo = gitRepo({ ...shopFiles('0.3.1'), [`${CONNECTOR_DIR}/metadata.yaml`]: 'data:\n  dockerImageTag: 0.3.1\n  name: [unclosed\n' });
+    const { report } = await run({ bump: 'patch', message: 'x' });
+    expect(report.ok).toBe(false);
+    expect(report.findings[0]).toMatchObject({ rule: 'yaml-syntax', line: expect.any(Number) });
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
   it('a docs page without a changelog section gets Airbyte\'s section', async () => {
     repo = gitRepo(shopFiles('0.3.1', {}, '# Shop\n\nSyncs users.\n'));
     await run({ bump: 'patch', message: 'First changelog', pr: 7 });
