@@ -2,6 +2,9 @@
  * The four protocol commands over a declarative manifest: spec, check, discover, read (with state).
  * `runCommand` emits Airbyte messages through `emit` and resolves to the process exit code the CDK would use.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { preprocessManifest, type ManifestPath } from '@conveyor/manifest';
 import {
   type AirbyteMessage, type Emit, ManifestError, TracedError,
@@ -78,10 +81,10 @@ export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
     emit(errorTrace(`The manifest could not be resolved: ${(e as Error).message}`, (e as Error).message, 'config_error'));
     return 1;
   }
-  const spec = (manifest.spec as Node | undefined) ?? {};
+  const spec = (manifest.spec as Node | undefined) ?? specFile(o.manifestDir) ?? {};
   if (o.command === 'spec') {
     if (!spec.connection_specification) {
-      emit(errorTrace('The manifest has no spec.connection_specification', undefined, 'config_error'));
+      emit(errorTrace('The manifest has no spec.connection_specification (and there is no spec.yaml or spec.json next to it)', undefined, 'config_error'));
       return 1;
     }
     const out: Record<string, unknown> = { connectionSpecification: spec.connection_specification };
@@ -123,6 +126,17 @@ export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
     else emit(errorTrace(err instanceof ManifestError ? err.message : 'Something went wrong in the connector. See the logs for more details.', err.message, err instanceof ManifestError ? 'config_error' : 'system_error', undefined, err.stack));
     return 1;
   }
+}
+
+/** Low-code packages keep the spec in spec.yaml / spec.json next to the manifest (the CDK's Source.spec()). */
+function specFile(dir: string | undefined): Node | undefined {
+  for (const name of ['spec.yaml', 'spec.yml', 'spec.json']) {
+    const file = path.join(dir ?? process.cwd(), name);
+    if (!existsSync(file)) continue;
+    const raw = parseYaml(readFileSync(file, 'utf8')) as Node;
+    return { connection_specification: raw.connectionSpecification, documentation_url: raw.documentationUrl, advanced_auth: raw.advanced_auth };
+  }
+  return undefined;
 }
 
 function parentStreamNames(manifest: Node): Set<string> {

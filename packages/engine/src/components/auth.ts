@@ -45,8 +45,25 @@ function tokenOf(b: Build, node: Node, field: string): string {
 
 export function buildAuthenticator(b: Build, node: Node | undefined): Authenticator {
   if (!node) return { inject: async () => emptyInjection() };
-  const type = expectType(b, node, ['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'SessionTokenAuthenticator']);
+  const type = expectType(b, node, ['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'SessionTokenAuthenticator', 'SelectiveAuthenticator']);
   switch (type) {
+    case 'SelectiveAuthenticator': {
+      // The config value at authenticator_selection_path names the authenticator; built on first use.
+      let chosen: Authenticator | undefined;
+      return {
+        inject: async () => {
+          if (!chosen) {
+            const key = dpathGet(b.config, ((node.authenticator_selection_path as unknown[]) ?? []).map(String));
+            const options = (node.authenticators as Record<string, Node>) ?? {};
+            if (typeof key !== 'string' || !(key in options)) {
+              throw new TracedError(`The authenticator \`${String(key)}\` is not found (expected one of ${Object.keys(options).join(', ')}).`, undefined, 'config_error');
+            }
+            chosen = buildAuthenticator(b, options[key]);
+          }
+          return chosen.inject();
+        },
+      };
+    }
     case 'NoAuth': return { inject: async () => emptyInjection() };
     case 'ApiKeyAuthenticator': return apiKey(b, node, async () => tokenOf(b, node, 'api_token'));
     case 'BearerAuthenticator': return {

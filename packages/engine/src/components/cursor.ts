@@ -17,16 +17,15 @@ export class DatetimeCursor {
   readonly cursorField: string;
   private format: string;
   private inputFormats: string[];
-  private start: PyDateTime;
-  private end: PyDateTime;
+  private bounds?: { start: PyDateTime; end: PyDateTime };
   private step?: Delta;
   private granularity?: Delta;
   private lookback?: Delta;
   private startKey: string;
   private endKey: string;
   private clientSide: boolean;
-  private syncStart!: PyDateTime;
-  private highest!: PyDateTime;
+  private syncStart?: PyDateTime;
+  private highest?: PyDateTime;
   private priorState?: PyDateTime;
 
   constructor(private b: Build, private node: Node) {
@@ -37,8 +36,6 @@ export class DatetimeCursor {
     this.cursorField = ev(node.cursor_field);
     this.format = ev(node.datetime_format);
     this.inputFormats = [...((node.cursor_datetime_formats as string[]) ?? []), this.format];
-    this.start = this.bound(node.start_datetime, 'start_datetime')!;
-    this.end = this.bound(node.end_datetime, 'end_datetime') ?? nowUtc();
     const dur = (v: unknown): Delta | undefined => (v ? parseDuration(ev(v)) : undefined);
     this.step = dur(node.step);
     this.granularity = dur(node.cursor_granularity);
@@ -47,7 +44,20 @@ export class DatetimeCursor {
     this.startKey = node.partition_field_start ? ev(node.partition_field_start) : 'start_time';
     this.endKey = node.partition_field_end ? ev(node.partition_field_end) : 'end_time';
     this.clientSide = node.is_client_side_incremental === true;
-    this.setState(undefined);
+  }
+
+  /** Start and end are read from the config when first needed, so `discover` works without a full config. */
+  private get start(): PyDateTime {
+    return this.window().start;
+  }
+
+  private get end(): PyDateTime {
+    return this.window().end;
+  }
+
+  private window(): { start: PyDateTime; end: PyDateTime } {
+    this.bounds ??= { start: this.bound(this.node.start_datetime, 'start_datetime')!, end: this.bound(this.node.end_datetime, 'end_datetime') ?? nowUtc() };
+    return this.bounds;
   }
 
   /** MinMaxDatetime.get_datetime, inheriting the cursor's datetime_format when it has none. */
@@ -92,7 +102,8 @@ export class DatetimeCursor {
   }
 
   slices(): Record<string, string>[] {
-    let lower = this.lookback ? this.plus(this.syncStart, this.lookback, -1) : this.syncStart;
+    if (!this.syncStart) this.setState(undefined);
+    let lower = this.lookback ? this.plus(this.syncStart!, this.lookback, -1) : this.syncStart!;
     if (lower.us < this.start.us) lower = this.start;
     const upper = this.end;
     const out: Record<string, string>[] = [];
@@ -137,12 +148,13 @@ export class DatetimeCursor {
       const hi = slice[this.endKey] !== undefined ? this.parse(slice[this.endKey]) : undefined;
       if ((lo && value.us < lo.us) || (hi && value.us > hi.us) || (this.priorState && value.us < this.priorState.us)) return false;
     }
-    if (value.us > this.highest.us) this.highest = value;
+    if (!this.highest || value.us > this.highest.us) this.highest = value;
     return true;
   }
 
   state(): Record<string, unknown> {
-    return { [this.cursorField]: cdkFormat(this.highest, this.format) };
+    if (!this.highest) this.setState(undefined);
+    return { [this.cursorField]: cdkFormat(this.highest!, this.format) };
   }
 }
 

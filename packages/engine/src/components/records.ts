@@ -196,7 +196,10 @@ export function loadSchema(b: Build, node: Node | undefined, streamName: string)
     if (Array.isArray(v)) return v.map((x) => inline(x, dir, depth));
     if (!isDict(v)) return v;
     if (typeof v.$ref === 'string' && !v.$ref.startsWith('#') && depth < 20) {
-      const target = path.resolve(dir, v.$ref);
+      // ResourceSchemaLoader resolves references against schemas/shared/ as well as the referring file.
+      const options = [path.resolve(dir, v.$ref), path.resolve(path.dirname(file), 'shared', v.$ref)];
+      const target = options.find((o) => existsSync(o));
+      if (!target) throw b.error(node, `JsonFileSchemaLoader: ${file} references ${v.$ref}, which is not at ${options.join(' or ')}`);
       const loaded = JSON.parse(readFileSync(target, 'utf8')) as unknown;
       return inline(loaded, path.dirname(target), depth + 1);
     }
