@@ -94,3 +94,16 @@ export function changelogHasVersion(page: string, version: string): boolean {
   const table = findChangelogTable(page.split(/\r?\n/));
   return !!table?.rows.some((r) => r.version && semver.eq(r.version, version));
 }
+
+/**
+ * Move this branch's unreleased row from `oldVersion` to `entry` (a re-bump before merge, e.g. patch → minor once a
+ * breaking change shows up): one row removed, one added, so the PR still adds a single changelog row.
+ */
+export function replaceChangelogEntry(page: string, oldVersion: string, entry: ChangelogEntry): ChangelogResult {
+  const nl = page.includes('\r\n') ? '\r\n' : '\n';
+  const lines = page.split(/\r?\n/);
+  const row = findChangelogTable(lines)?.rows.find((r) => r.version && semver.eq(r.version, oldVersion));
+  if (!row) return addChangelogEntry(page, entry);
+  lines.splice(row.line, 1);
+  return addChangelogEntry(lines.join(nl), entry);
+}

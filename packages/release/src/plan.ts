@@ -1,4 +1,4 @@
-import { addChangelogEntry, changelogHasVersion, type ChangelogResult } from './changelog';
+import { addChangelogEntry, changelogHasVersion, replaceChangelogEntry, type ChangelogResult } from './changelog';
 import type { ReleaseChange } from './changes';
 import { impactedStreams, type Comparison } from './compare';
 import { addBreakingChange } from './metadata-releases';
@@ -69,8 +69,10 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
     to = nextVersion(current, { version: req.version });
     if (compareVersions(to, current) < 0) throw new ReleaseError(`--version ${to} is lower than the current dockerImageTag ${current}`);
   } else if (alreadyBumped) {
-    to = current;
-    notes.push(`already bumped: ${base} at the base, ${current} here; not bumping twice`);
+    // This branch already bumped: the release is the base bumped once, never a second bump on top of the first.
+    const wanted = nextVersion(base, { bump: req.bump });
+    to = compareVersions(wanted, current) > 0 ? wanted : current;
+    notes.push(to === current ? `already bumped: ${base} at the base, ${current} here; not bumping twice` : `re-bumping this branch's unreleased ${current} to ${to} (${req.bump ?? 'patch'} from the base ${base})`);
   } else to = nextVersion(current, { bump: req.bump });
   if (compareVersions(to, base) <= 0) throw new ReleaseError(`version must increase against the base: ${to} is not greater than ${base} (Airbyte's CheckVersionIncrement)`);
 
@@ -102,7 +104,9 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
   if ((needsRow || record) && !message) throw new ReleaseError('--message is required: it is the changelog subject (e.g. --message "Add stream invoices")');
   let changelog: ChangelogResult['action'] | undefined;
   if (input.docs?.text !== undefined) {
-    const result = addChangelogEntry(input.docs.text, { version: to, date: req.date, pr: req.pr, message: message ?? '' });
+    const row = { version: to, date: req.date, pr: req.pr, message: message ?? '' };
+    const rebump = alreadyBumped && to !== current && changelogHasVersion(input.docs.text, current);
+    const result = rebump ? replaceChangelogEntry(input.docs.text, current, row) : addChangelogEntry(input.docs.text, row);
     changelog = result.action;
     put(input.docs, result.text);
   } else notes.push(`no docs page${input.docs ? ` at ${input.docs.path}` : ''}: changelog not updated (airbyte-ci skips this step too)`);

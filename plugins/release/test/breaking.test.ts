@@ -122,6 +122,22 @@ describe('breaking changes against the merge-base with main', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
+  it('a branch bumped as a patch that then gains a breaking change is re-bumped, keeping one changelog row', async () => {
+    repo = gitRepo(shopFiles('0.3.1'));
+    repo.git('checkout', '--quiet', '-b', 'feature');
+    expect((await run({ bump: 'patch', message: 'Fix paging', pr: 1 })).report.to).toBe('0.3.2');
+    repo.write({ [`${CONNECTOR_DIR}/manifest.yaml`]: manifest({ dropOrders: true }) });
+    const refused = await run({ bump: 'patch', message: 'Drop orders', pr: 1 });
+    expect(refused.report.summary).toMatch(/need a minor release \(0\.3\.1 → 0\.3\.2 is not\); rerun with --bump minor/);
+    const { report } = await run({ bump: 'minor', message: 'Drop orders', pr: 1 });
+    expect(report.ok, report.summary).toBe(true);
+    expect(report.to).toBe('0.4.0');
+    const rows = read(DOCS).split('\n').filter((l) => /^\| 0\.(3\.2|4\.0) /.test(l));
+    expect(rows).toEqual(['| 0.4.0 | 2024-09-02 | [1](https://github.com/airbytehq/airbyte/pull/1) | Drop orders |']);
+    expect(Object.keys(meta().releases.breakingChanges)).toEqual(['0.4.0']);
+    expect((await run({ bump: 'minor', message: 'Drop orders', pr: 1 })).report.touched).toEqual([]);
+  });
+
   it('compares against --base when given', async () => {
     repo = gitRepo(shopFiles('0.3.1'));
     repo.write({ [`${CONNECTOR_DIR}/manifest.yaml`]: manifest({ dropOrders: true }) });
