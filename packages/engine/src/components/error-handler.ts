@@ -2,7 +2,7 @@
  * DefaultErrorHandler, CompositeErrorHandler, HttpResponseFilter and the backoff strategies, with the CDK's
  * default status mapping (airbyte_cdk/sources/streams/http/error_handlers/default_error_mapping.py).
  */
-import type { FailureType } from '../protocol';
+import { TracedError, type FailureType } from '../protocol';
 import type { Response } from '../http/response';
 import { evalBoolean, evalString } from '../jinja/interpolation';
 import { num, pyStr } from '../jinja/values';
@@ -115,8 +115,13 @@ function buildBackoff(b: Build, node: Node): Backoff {
     case 'ExponentialBackoffStrategy': return (_r, attempt) => numeric(node.factor ?? 5) * 2 ** attempt;
     case 'WaitTimeFromHeader': return (res) => {
       const v = headerValue(res);
-      if (v !== null && node.max_waiting_time_in_seconds !== undefined && v > numeric(node.max_waiting_time_in_seconds)) {
-        throw new Error(`Rate limit wait time ${v} is greater than max waiting time of ${numeric(node.max_waiting_time_in_seconds)} seconds.`);
+      const max = node.max_waiting_time_in_seconds !== undefined ? numeric(node.max_waiting_time_in_seconds) : 0;
+      if (v && max && v >= max) {
+        throw new TracedError(
+          'The rate limit is greater than max waiting time has been reached.',
+          `Rate limit wait time ${v} is greater than max waiting time of ${max} seconds. Stopping the stream...`,
+          'transient_error',
+        );
       }
       return v;
     };

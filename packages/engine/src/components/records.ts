@@ -8,6 +8,7 @@ import type { Response } from '../http/response';
 import { evalBoolean, evalString, type Context, type PyType } from '../jinja/interpolation';
 import { isDict, pyStr } from '../jinja/values';
 import { type Build, type Node, expectType, params, refuseFields } from './build';
+import { normalizeRecord } from './normalize';
 
 export type Decoder = (res: Response) => unknown[];
 export type Record_ = Record<string, unknown>;
@@ -160,12 +161,14 @@ export function buildTransformation(b: Build, node: Node): RecordStep {
 
 export type RecordSelector = { extract: Extractor; select: (res: Response, ctx: Context) => Record_[] };
 
-export function buildRecordSelector(b: Build, node: Node, decoder: Decoder, transformations: RecordStep[]): RecordSelector {
+export function buildRecordSelector(b: Build, node: Node, decoder: Decoder, transformations: RecordStep[], loadStreamSchema: () => Record<string, unknown>): RecordSelector {
   expectType(b, node, ['RecordSelector']);
   refuseFields(b, node, ['record_expander']);
-  if (node.schema_normalization !== undefined && node.schema_normalization !== 'None') {
-    throw b.error(node, `RecordSelector.schema_normalization ${JSON.stringify(node.schema_normalization)} is not supported by conveyor-manifest (only None)`);
+  const normalization = node.schema_normalization ?? 'None';
+  if (normalization !== 'None' && normalization !== 'Default') {
+    throw b.error(node, `RecordSelector.schema_normalization ${JSON.stringify(normalization)} is not supported by conveyor-manifest (None or Default)`);
   }
+  let schema: Record<string, unknown> | undefined;
   const extract = buildExtractor(b, node.extractor as Node, decoder);
   const filter = buildFilter(b, node.record_filter as Node | undefined);
   const transformFirst = node.transform_before_filtering === true;
@@ -177,6 +180,10 @@ export function buildRecordSelector(b: Build, node: Node, decoder: Decoder, tran
       if (transformFirst) records = transform(records);
       if (filter) records = filter(records, ctx);
       if (!transformFirst) records = transform(records);
+      if (normalization === 'Default') {
+        schema ??= loadStreamSchema();
+        records = records.map((r) => normalizeRecord(r, schema!) as Record_);
+      }
       return records;
     },
   };

@@ -8,6 +8,7 @@ import { freeNames, parseTemplate, type Stmt } from './parser';
 import { render } from './evaluate';
 import { MACROS } from './builtins';
 import { NOT_LITERAL, literalEval } from './literal';
+import { TracedError } from '../protocol';
 import { PyError, PyFloat, UndefinedError, isDict, isFloat, pyEquals } from './values';
 
 export type PyType = 'str' | 'list' | 'int' | 'float' | 'bool' | 'dict';
@@ -36,6 +37,11 @@ function compile(template: string): { stmts: Stmt[]; names: string[] } {
 function renderTemplate(template: string, context: Context): string {
   const { stmts, names } = compile(template);
   const missing = names.filter((n) => !(n in context));
+  if (missing.includes('stream_state')) {
+    // `stream_state` is not available to templates in CDK 7: a configuration error, not a crash.
+    const message = `Found reserved keyword stream_state in interpolation context. This is not supported: use stream_interval or stream_partition instead (template ${JSON.stringify(template)}).`;
+    throw new TracedError(message, message, 'config_error');
+  }
   if (missing.length) {
     throw new InterpolationError(`Jinja macro has undeclared variables: {${missing.map((n) => `'${n}'`).join(', ')}} in ${JSON.stringify(template)}`, template);
   }
