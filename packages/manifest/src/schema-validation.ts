@@ -4,7 +4,10 @@
  * against its own definition, problems inside a child are left to the child, and the errors left at one
  * place are merged into one sentence, so one mistake gives one message at the place it was written.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { ManifestPath } from './references';
@@ -52,7 +55,7 @@ export class ComponentSchema {
     const mtime = statSync(path).mtimeMs;
     const hit = ComponentSchema.cache.get(path);
     if (hit && hit.mtime === mtime) return hit.schema;
-    const parsed = parse(readFileSync(path, 'utf8')) as Obj;
+    const parsed = parseCached(readFileSync(path, 'utf8'));
     if (!parsed || typeof parsed !== 'object' || !parsed.definitions)
       throw new Error(`${path}: not a declarative component schema (no \`definitions\`)`);
     const schema = new ComponentSchema(parsed, path);
@@ -135,6 +138,27 @@ export class ComponentSchema {
 
   private issue(manifest: Obj, origins: WeakMap<object, ManifestPath> | undefined, source: unknown, instancePath: ManifestPath, component: string, message: string): SchemaIssue {
     return { path: sourcePath(manifest, instancePath, origins, source), instancePath, component, message };
+  }
+}
+
+/**
+ * The schema YAML is 220 KB and takes a quarter of a second to parse; every Nx batch process needs it, so
+ * its JSON form is kept in the OS temp folder under the content hash (a stale or broken copy is re-made).
+ */
+function parseCached(text: string): Obj {
+  const file = join(tmpdir(), `conveyor-cdk-schema-${createHash('sha1').update(text).digest('hex').slice(0, 16)}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Obj;
+  } catch {
+    const parsed = parse(text) as Obj;
+    try {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(parsed));
+      renameSync(tmp, file);
+    } catch {
+      // A read-only temp folder only costs speed.
+    }
+    return parsed;
   }
 }
 
