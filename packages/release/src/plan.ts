@@ -35,6 +35,8 @@ export interface ReleaseInput {
   migrationGuide: ReleaseFile;
   /** dockerImageTag at the base ref; undefined when the connector is new there (Airbyte then compares with 0.0.0). */
   baseVersion?: string;
+  /** dockerImageTag at the default branch's tip when it moved past the base (Airbyte's CheckVersionIncrement reads master). */
+  latest?: { ref: string; version: string };
   comparison: Comparison;
   request: ReleaseRequest;
 }
@@ -75,6 +77,8 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
     notes.push(to === current ? `already bumped: ${base} at the base, ${current} here; not bumping twice` : `re-bumping this branch's unreleased ${current} to ${to} (${req.bump ?? 'patch'} from the base ${base})`);
   } else to = nextVersion(current, { bump: req.bump });
   if (compareVersions(to, base) <= 0) throw new ReleaseError(`version must increase against the base: ${to} is not greater than ${base} (Airbyte's CheckVersionIncrement)`);
+  if (input.latest && compareVersions(to, input.latest.version) <= 0)
+    throw new ReleaseError(`${input.latest.ref} already has ${input.latest.version}, released after this branch started; ${to} would not be an increase there (merge ${input.latest.ref} in, or pass --version above ${input.latest.version})`);
 
   const breaking = comparison.changes.filter((c) => c.breaking);
   if (breaking.length && !allowsBreakingChanges(base, to)) {

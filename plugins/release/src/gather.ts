@@ -50,6 +50,7 @@ export async function gather(connector: Connector, request: ReleaseRequest, base
 
   let baseRef: string | undefined;
   let baseVersion: string | undefined;
+  let latest: ReleaseInput['latest'];
   let comparison: Comparison = { changes: [], notCompared: [] };
   if (!git) comparison.notCompared.push('not a git repository: no base to compare against; the version is checked against 0.0.0');
   else {
@@ -60,6 +61,10 @@ export async function gather(connector: Connector, request: ReleaseRequest, base
     const merged = baseOption ? resolved : await mergeBase(root, wanted);
     if (!merged) comparison.notCompared.push(`no merge-base with ${wanted} (a shallow clone?): compared with its tip instead`);
     baseRef = merged ?? resolved;
+    if (!baseOption && merged && merged !== resolved) {
+      const tip = readDockerImageTag((await showFile(root, resolved, `${dirRel}/metadata.yaml`)) ?? '');
+      if (tip) latest = { ref: wanted, version: tip };
+    }
     const baseMetadata = await showFile(root, baseRef, `${dirRel}/metadata.yaml`);
     if (baseMetadata === undefined) comparison.notCompared.push(`the connector does not exist at the base ${baseRef.slice(0, 12)}: new connector, nothing to compare`);
     else {
@@ -83,6 +88,7 @@ export async function gather(connector: Connector, request: ReleaseRequest, base
       // Airbyte's default migrationDocumentationUrl is the docs URL plus `-migrations`.
       migrationGuide: file(docsAbs.replace(/\.md$/, '-migrations.md')),
       baseVersion,
+      latest,
       comparison,
       request,
     },

@@ -138,6 +138,19 @@ describe('breaking changes against the merge-base with main', () => {
     expect((await run({ bump: 'minor', message: 'Drop orders', pr: 1 })).report.touched).toEqual([]);
   });
 
+  it('refuses a version main already released after the branch started', async () => {
+    repo = gitRepo(shopFiles('0.3.1'));
+    repo.git('checkout', '--quiet', '-b', 'feature');
+    repo.git('checkout', '--quiet', 'main');
+    repo.write({ [`${CONNECTOR_DIR}/metadata.yaml`]: metadata('0.3.2') });
+    repo.commit('someone else releases 0.3.2');
+    repo.git('checkout', '--quiet', 'feature');
+    const { report } = await run({ bump: 'patch', message: 'Fix paging' });
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatch(/main already has 0\.3\.2, released after this branch started/);
+    expect((await run({ version: '0.3.3', message: 'Fix paging' })).report.ok).toBe(true);
+  });
+
   it('compares against --base when given', async () => {
     repo = gitRepo(shopFiles('0.3.1'));
     repo.write({ [`${CONNECTOR_DIR}/manifest.yaml`]: manifest({ dropOrders: true }) });
@@ -147,4 +160,3 @@ describe('breaking changes against the merge-base with main', () => {
   });
 });
 
-void metadata;
