@@ -151,11 +151,11 @@ export function buildTransformation(b: Build, node: Node): RecordStep {
       };
     }
     case 'KeysToLower': return (records) => records.map((r) => mapKeys(r, (k) => k.toLowerCase(), false) as Record_);
-    case 'KeysToSnakeCase': return (records) => records.map((r) => mapKeys(r, snakeCase, false) as Record_);
+    case 'KeysToSnakeCase': return (records) => records.map((r) => mapKeys(r, snakeCase, true) as Record_);
     default: return (records, ctx) => records.map((r) => mapKeys(r, (k) => {
       const c = { ...ctx, record: r };
       return k.split(pyStr(evalString(node.old, b.config, c, p))).join(pyStr(evalString(node.new, b.config, c, p)));
-    }, false) as Record_);
+    }, true) as Record_);
   }
 }
 

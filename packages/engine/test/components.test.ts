@@ -1,0 +1,123 @@
+/**
+ * Component behaviours beyond the golden cases, each against a small API on 127.0.0.1: OAuth
+ * client_credentials, retry exhaustion, Retry-After backoff, JSONL, key transformations, RemoveFields
+ * wildcards, client-side incremental filtering, form bodies and schema normalization.
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { runCommand } from '../src/source';
+
+type Route = (req: http.IncomingMessage, body: string) => { status?: number; body: string; headers?: Record<string, string> };
+const routes = new Map<string, Route>();
+const log: { method: string; url: string; body: string; headers: http.IncomingHttpHeaders }[] = [];
+let server: http.Server;
+let base = '';
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      log.push({ method: req.method!, url: req.url!, body, headers: req.headers });
+      const route = routes.get(req.url!.split('?')[0]);
+      const out = route ? route(req, body) : { status: 404, body: '{"message": "no route"}' };
+      res.writeHead(out.status ?? 200, { 'Content-Type': 'application/json', ...(out.headers ?? {}) });
+      res.end(out.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => server.close());
+
+function stream(name: string, retriever: string, extra = ''): string {
+  return `
+  - type: DeclarativeStream
+    name: ${name}
+    schema_loader: {type: InlineSchemaLoader, schema: {type: object, properties: {id: {type: integer}, flag: {type: boolean}, price: {type: number}}}}
+${extra}
+    retriever:
+${retriever}`;
+}
+
+async function read(streamsYaml: string, config: Record<string, unknown> = {}, state?: unknown, syncMode = 'full_refresh') {
+  const manifest = parseYaml(`version: 6.0.0\ntype: DeclarativeSource\ncheck: {type: CheckStream, stream_names: [s]}\nstreams:${streamsYaml}\nspec: {type: Spec, connection_specification: {type: object, properties: {}}}`);
+  const messages: any[] = [];
+  log.length = 0;
+  const code = await runCommand({ command: 'read', manifest, config, state, catalog: { streams: [{ stream: { name: 's' }, sync_mode: syncMode }] }, sleepScale: 0.001 }, (m) => messages.push(JSON.parse(JSON.stringify(m))));
+  return {
+    code,
+    records: messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data),
+    states: messages.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state),
+    errors: messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error),
+    logs: messages.filter((m) => m.type === 'LOG').map((m) => m.log.message),
+  };
+}
+
+const simple = (path: string, more = '', selector = 'field_path: [data]', retrieverExtra = '', selectorExtra = '') => `
+      type: SimpleRetriever
+${retrieverExtra}
+      requester:
+        type: HttpRequester
+        url_base: BASE
+        path: ${path}
+${more}
+      record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, ${selector}}${selectorExtra}}`;
+
+const withBase = (s: string): string => s.replace(/BASE/g, base);
+
+describe('engine components', () => {
+  it('OAuth client_credentials posts the grant as a form and sends the bearer token', async () => {
+    routes.set('/token', () => ({ body: JSON.stringify({ access_token: 'tok-9', expires_in: 3600 }) }));
+    routes.set('/a', () => ({ body: '{"data": [{"id": 1}]}' }));
+    const r = await read(withBase(stream('s', simple('/a', `        authenticator: {type: OAuthAuthenticator, grant_type: client_credentials, token_refresh_endpoint: BASE/token, client_id: "{{ config.id }}", client_secret: "{{ config.secret }}", scopes: [read, write]}`))), { id: 'c i', secret: 's/1' });
+    expect(r.records).toEqual([{ id: 1 }]);
+    expect(log[0]).toMatchObject({ method: 'POST', url: '/token', body: 'grant_type=client_credentials&client_id=c+i&client_secret=s%2F1&scopes=read&scopes=write' });
+    expect(log[1].headers.authorization).toBe('Bearer tok-9');
+  });
+
+  it('retries with backoff + 1 s and reports exhausted attempts as the CDK does', async () => {
+    routes.set('/flaky', () => ({ status: 503, body: '{"error": "down"}', headers: { 'Retry-After': '2' } }));
+    const r = await read(withBase(stream('s', simple('/flaky', `        error_handler: {type: DefaultErrorHandler, max_retries: 2, backoff_strategies: [{type: WaitTimeFromHeader, header: Retry-After}]}`))));
+    expect(log).toHaveLength(3);
+    expect(r.logs.filter((l) => l.startsWith('Retrying'))).toEqual(['Retrying. Sleeping for 3 seconds', 'Retrying. Sleeping for 3 seconds']);
+    expect(r.code).toBe(1);
+    expect(r.errors[0]).toMatchObject({
+      message: 'Exhausted available request attempts. Please see logs for more details. Exception: HTTP Status Code: 503. Error: Service unavailable.',
+      failure_type: 'transient_error',
+    });
+  });
+
+  it('decodes JSONL, renames keys and removes wildcard fields', async () => {
+    routes.set('/lines', () => ({ body: '{"Id": 1, "FirstName": "a", "meta": {"x": 1, "y": 2}}\n{"Id": 2, "FirstName": "b", "meta": {"x": 3}}\n' }));
+    const r = await read(withBase(stream('s', simple('/lines', '', 'field_path: []', '      decoder: {type: JsonlDecoder}'), `    transformations:\n      - {type: KeysToSnakeCase}\n      - {type: RemoveFields, field_pointers: [[meta, "*"]]}`)));
+    expect(r.records).toEqual([{ id: 1, first_name: 'a', meta: {} }, { id: 2, first_name: 'b', meta: {} }]);
+  });
+
+  it('filters records client-side by the cursor window and the prior state', async () => {
+    routes.set('/ev', () => ({ body: JSON.stringify({ data: [{ id: 1, t: '2024-01-01' }, { id: 2, t: '2024-01-03' }, { id: 3, t: '2024-01-05' }, { id: 4, t: '2024-01-09' }] }) }));
+    const cursor = `    incremental_sync: {type: DatetimeBasedCursor, cursor_field: t, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-02", end_datetime: "2024-01-06", is_client_side_incremental: true}`;
+    const full = await read(withBase(stream('s', simple('/ev'), cursor)), {}, undefined, 'incremental');
+    expect(full.records.map((x) => x.id)).toEqual([2, 3]);
+    expect(full.states.at(-1)).toEqual({ t: '2024-01-05' });
+    const incr = await read(withBase(stream('s', simple('/ev'), cursor)), {}, [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { t: '2024-01-04' } } }], 'incremental');
+    expect(incr.records.map((x) => x.id)).toEqual([3]);
+  });
+
+  it('sends request_body_data as a form and normalizes records to the schema', async () => {
+    routes.set('/form', () => ({ body: '{"data": [{"id": "7", "flag": "true", "price": "2.5"}]}' }));
+    const r = await read(withBase(stream('s', simple('/form', `        http_method: POST\n        request_body_data: {q: "a b", n: "{{ 3 }}"}`, 'field_path: [data]', '', ', schema_normalization: Default'))));
+    expect(log[0]).toMatchObject({ method: 'POST', body: 'q=a+b&n=3' });
+    expect(log[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(r.records).toEqual([{ id: 7, flag: true, price: 2.5 }]);
+  });
+
+  it('rejects stream_state in templates as a config error', async () => {
+    routes.set('/st', () => ({ body: '{"data": [{"id": 1}]}' }));
+    const r = await read(withBase(stream('s', simple('/st', `        request_parameters: {since: "{{ stream_state.get('t') }}"}`))));
+    expect(r.code).toBe(1);
+    expect(r.errors[0].failure_type).toBe('config_error');
+    expect(r.errors[0].message).toMatch(/reserved keyword stream_state/);
+  });
+});
