@@ -11,6 +11,8 @@ export interface RawError {
   params: Record<string, unknown>;
   message: string;
   schemaPath: string;
+  /** The failing schema (ajv `verbose`): for anyOf, its alternatives. */
+  schema?: unknown;
 }
 
 export interface GroupedIssue {
@@ -44,6 +46,12 @@ export function groupIssues(errors: RawError[], manifest: unknown): GroupedIssue
       errs = errs.filter((e) => !ALTERNATIVES.has(e.keyword) && e.keyword !== 'type' && e.keyword !== 'required');
     } else errs = errs.filter((e) => !ALTERNATIVES.has(e.keyword));
     if (!errs.length) continue;
+    const types = alternativeTypes(g.errors);
+    if (types.length && errs.some((e) => e.keyword === 'required' && e.params.missingProperty === 'type')) {
+      const field = g.path.length ? `\`${g.path[g.path.length - 1]}\`` : 'the manifest';
+      out.push({ path: g.path, message: `${field} has no \`type\`; expected ${types.length > 1 ? 'one of ' : ''}${types.join(', ')}` });
+      continue;
+    }
     out.push({ path: g.path, message: describe(g.path, errs, valueAt(manifest, g.path), hadAlternatives) });
   }
   return out;
@@ -71,6 +79,19 @@ function describe(path: ManifestPath, errs: RawError[], value: unknown, alternat
     parts.push(e.message);
   }
   return `${field} ${unique(parts).join('; ')}`;
+}
+
+/** Component names an anyOf offers (`$ref: "#/definitions/X"` alternatives). */
+function alternativeTypes(errors: RawError[]): string[] {
+  const out: string[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    for (const alt of Array.isArray(e.schema) ? e.schema : []) {
+      const ref = (alt as { $ref?: unknown })?.$ref;
+      if (typeof ref === 'string' && ref.startsWith('#/definitions/')) out.push(ref.slice('#/definitions/'.length));
+    }
+  }
+  return [...new Set(out)];
 }
 
 function valueAt(root: unknown, path: ManifestPath): unknown {

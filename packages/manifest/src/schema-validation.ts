@@ -44,7 +44,7 @@ export class ComponentSchema {
     const { $id: _id, $schema: _meta, ...body } = schema;
     const opts = { strict: false, validateFormats: false, allowUnionTypes: true } as const;
     this.fast = new Ajv({ ...opts, allErrors: false });
-    this.detailed = new Ajv({ ...opts, allErrors: true });
+    this.detailed = new Ajv({ ...opts, allErrors: true, verbose: true });
     this.fast.addSchema(body, 'cdk');
     this.detailed.addSchema(body, 'cdk');
     this.definitions = new Set(Object.keys((schema.definitions as Obj | undefined) ?? {}));
@@ -229,7 +229,7 @@ function toRaw(e: ErrorObject, base: ManifestPath): RawError {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  return { path: [...base, ...rel], keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? e.keyword, schemaPath: e.schemaPath };
+  return { path: [...base, ...rel], keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? e.keyword, schemaPath: e.schemaPath, schema: e.schema };
 }
 
 function isPrefix(prefix: ManifestPath, path: ManifestPath): boolean {

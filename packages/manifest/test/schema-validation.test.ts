@@ -80,6 +80,13 @@ describe('ComponentSchema.validate', () => {
     expect(issues[0].message).toMatch(/a NoPagination cannot be used here; expected .*ApiKeyAuthenticator/);
   });
 
+  it('says which types fit when a component has no type at all, instead of every alternative\'s required fields', () => {
+    const issues = validate(base(`${REQUESTER}\n    authenticator: { api_token: abc }`));
+    expect(issues).toHaveLength(1);
+    expect(issues[0].path).toEqual(['definitions', 'requester', 'authenticator']);
+    expect(issues[0].message).toMatch(/^`authenticator` has no `type`; expected one of ApiKeyAuthenticator, BasicHttpAuthenticator, .*NoAuth/);
+  });
+
   it('finds nothing wrong in real connectors Airbyte shipped on a recent CDK', () => {
     for (const c of ['migrations/source-lemlist/after/manifest.yaml', 'migrations/source-timely/after/manifest.yaml']) {
       expect(validate(readFileSync(join(CORPUS, c), 'utf8'))).toEqual([]);
