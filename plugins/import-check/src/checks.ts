@@ -87,6 +87,18 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
       fix: 'nx run <connector>:migrate moves it to the manifest-only layout',
     });
 
+  const sourcePy = connector.packageDir ? join(connector.root, connector.packageDir, 'source.py') : undefined;
+  const python = sourcePy ? readIfExists(sourcePy) : undefined;
+  if (python !== undefined && (/\bdef\s+streams\s*\(/.test(python) || !python.includes('YamlDeclarativeSource')))
+    findings.add({
+      rule: 'python-streams',
+      impact: 'loss',
+      file: sourcePy,
+      ...(/\bdef\s+streams\s*\(/.test(python) ? lineOfMatch(python, /\bdef\s+streams\s*\(/) : lineOfMatch(python, /^class\s/m)),
+      message: /\bdef\s+streams\s*\(/.test(python) ? 'source.py adds streams in Python; the import would bring only the manifest\'s streams' : 'source.py is not a plain YamlDeclarativeSource; whatever it adds in Python, the import would not bring',
+      fix: 'port the Python streams to the manifest (or keep the connector out of the Builder)',
+    });
+
   if (connector.componentsFiles.length) {
     const used = JSON.stringify(raw).includes('class_name');
     for (const f of connector.componentsFiles)
@@ -119,14 +131,25 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
   }
 }
 
+function readIfExists(abs: string): string | undefined {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function lineOfMatch(text: string, re: RegExp): { line?: number; column?: number } {
+  const at = text.search(re);
+  if (at < 0) return {};
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
 /** Line and column of the first `"$ref"` in a schema file. */
 function firstRef(abs: string): { line?: number; column?: number } {
   try {
-    const text = readFileSync(abs, 'utf8');
-    const at = text.search(/["']?\$ref["']?\s*:/);
-    if (at < 0) return {};
-    const before = text.slice(0, at).split('\n');
-    return { line: before.length, column: before[before.length - 1].length + 1 };
+    return lineOfMatch(readFileSync(abs, 'utf8'), /["']?\$ref["']?\s*:/);
   } catch {
     return {};
   }

@@ -129,3 +129,37 @@ describe('verdicts and failure modes', () => {
     expect(bundled).toBe(readFileSync(join(REPO_ROOT, '../shared/reference/declarative_component_schema.yaml'), 'utf8'));
   });
 });
+
+describe('more ways a manifest can be unusable', () => {
+  it.each([
+    ['an empty file', '', /expected a mapping at the top of the manifest/],
+    ['a list', '- a\n- b\n', /expected a mapping at the top of the manifest/],
+  ])('reports %s as invalid', async (_what, content, message) => {
+    const { dir, manifest } = nestedSample();
+    writeFileSync(manifest, content);
+    const { report } = await run(dir);
+    expect(report.verdict).toBe('invalid');
+    expect(report.findings[0].message).toMatch(message);
+  });
+
+  it('reports a circular reference where it is written', async () => {
+    const { dir, manifest } = nestedSample();
+    const text = readFileSync(manifest, 'utf8').replace('definitions:\n', 'definitions:\n  loop_a: "#/definitions/loop_b"\n  loop_b: "#/definitions/loop_a"\n  uses_loop:\n    x: "#/definitions/loop_a"\n');
+    writeFileSync(manifest, text);
+    const { report } = await run(dir);
+    expect(report.verdict).toBe('invalid');
+    const f = report.findings.find((x) => x.rule === 'circular-reference')!;
+    expect(f.message).toMatch(/circular reference/);
+    expect(f.line).toBeGreaterThan(0);
+  });
+
+  it('says what the import would lose when source.py adds Python streams', async () => {
+    const { dir } = nestedSample();
+    const py = join(dir, 'source_nested_config/source.py');
+    writeFileSync(py, readFileSync(py, 'utf8') + '\n    def streams(self, config):\n        return super().streams(config) + [Extra()]\n');
+    const { report } = await run(dir);
+    const f = report.findings.find((x) => x.rule === 'python-streams')!;
+    expect(f).toMatchObject({ impact: 'loss', severity: 'warning', file: py });
+    expect(readFileSync(py, 'utf8').split('\n')[f.line! - 1]).toContain('def streams');
+  });
+});
