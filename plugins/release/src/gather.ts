@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { expectedDocsPath, listFiles, type Connector } from '@conveyor/connector';
 import { defaultBranch, isRepo, listFilesAt, mergeBase, repoRoot, resolveRef, showFile } from '@conveyor/git';
-import { compareSnapshots, isSnapshotInput, readDockerImageTag, snapshotConnector, type Comparison, type ConnectorFiles, type ReleaseInput, type ReleaseRequest } from '@conveyor/release';
+import { compareSnapshots, isSnapshotInput, readDockerImageTag, snapshotConnector, type Comparison, type ConnectorFiles, type ReleaseInput, type ReleaseRequest } from '@conveyor/release-core';
 
 export interface Gathered {
   /** Root every release path is relative to: the git repository, else the docs root. */

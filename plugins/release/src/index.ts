@@ -1,5 +1,5 @@
 import { stage } from './stage';
 
-export const name = '@conveyor/plugin-release';
+export const name = '@conveyor/release';
 export const createNodes = stage.createNodes;
 export { stage };

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ChangeSet, recoverInterruptedChanges, type Problem } from '@conveyor/connector';
 import { commitFiles, createBranch, currentBranch, localBranchExists, push, uncommittedFiles } from '@conveyor/git';
-import { isoDate, planRelease, pullRequestTitle, ReleaseError, renderPullRequest, type BumpType, type ReleasePlan } from '@conveyor/release';
+import { isoDate, planRelease, pullRequestTitle, ReleaseError, renderPullRequest, type BumpType, type ReleasePlan } from '@conveyor/release-core';
 import { defineStage, type StageContext } from '@conveyor/stage-kit';
 import { gather } from './gather';
 

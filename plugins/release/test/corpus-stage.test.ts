@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findChangelogTable, readDockerImageTag, splitCells } from '@conveyor/release';
+import { findChangelogTable, readDockerImageTag, splitCells } from '@conveyor/release-core';
 import { stage } from '../src/stage';
 import { gitRepo } from './git-repo';
 
