@@ -120,4 +120,18 @@ describe('engine components', () => {
     expect(r.errors[0].failure_type).toBe('config_error');
     expect(r.errors[0].message).toMatch(/reserved keyword stream_state/);
   });
+  it('logs in twice per request with a header session token that never expires, once when it goes into the query', async () => {
+    routes.set('/login', () => ({ body: '{"token": "sess-1"}' }));
+    routes.set('/t', () => ({ body: '{"data": [{"id": 1}]}' }));
+    const auth = (where: string) => `        authenticator:
+          type: SessionTokenAuthenticator
+          login_requester: {type: HttpRequester, url_base: BASE, path: /login, http_method: POST}
+          session_token_path: [token]
+          request_authentication: {type: ApiKey, inject_into: {type: RequestOption, inject_into: ${where}, field_name: X-Token}}`;
+    await read(withBase(stream('s', simple('/t', auth('header')))));
+    expect(log.map((l) => l.url)).toEqual(['/login', '/login', '/t']);
+    expect(log[2].headers['x-token']).toBe('sess-1');
+    await read(withBase(stream('s', simple('/t', auth('request_parameter')))));
+    expect(log.map((l) => l.url)).toEqual(['/login', '/t?X-Token=sess-1']);
+  });
 });

@@ -17,8 +17,12 @@ export type Injection = { headers: Record<string, unknown>; params: Record<strin
 export const emptyInjection = (): Injection => ({ headers: {}, params: {}, json: {}, data: {} });
 
 export interface Authenticator {
-  /** get_auth_header plus the auth's request params / body parts. */
-  inject(): Promise<Injection>;
+  /**
+   * get_auth_header plus the auth's request params / body parts. With `headersOnly` (the session's auth hook at
+   * send time), a token is only computed when it goes into a header — which is why a session token without
+   * expiration logs in twice per request when injected as a header and once otherwise, as in the CDK.
+   */
+  inject(headersOnly?: boolean): Promise<Injection>;
 }
 
 /** RequestOption.inject_into_request. */
@@ -51,7 +55,7 @@ export function buildAuthenticator(b: Build, node: Node | undefined): Authentica
       // The config value at authenticator_selection_path names the authenticator; built on first use.
       let chosen: Authenticator | undefined;
       return {
-        inject: async () => {
+        inject: async (headersOnly) => {
           if (!chosen) {
             const key = dpathGet(b.config, ((node.authenticator_selection_path as unknown[]) ?? []).map(String));
             const options = (node.authenticators as Record<string, Node>) ?? {};
@@ -60,7 +64,7 @@ export function buildAuthenticator(b: Build, node: Node | undefined): Authentica
             }
             chosen = buildAuthenticator(b, options[key]);
           }
-          return chosen.inject();
+          return chosen.inject(headersOnly);
         },
       };
     }
@@ -85,8 +89,9 @@ function apiKey(b: Build, node: Node, token: () => Promise<string>): Authenticat
   const option = (node.inject_into as Node | undefined) ?? (node.header ? { type: 'RequestOption', inject_into: 'header', field_name: node.header } : undefined);
   if (!option) throw b.error(node, 'ApiKeyAuthenticator needs inject_into (or the legacy header field)');
   return {
-    inject: async () => {
+    inject: async (headersOnly) => {
       const out = emptyInjection();
+      if (headersOnly && option.inject_into !== 'header') return out;
       injectOption(b, option, out, await token());
       return out;
     },

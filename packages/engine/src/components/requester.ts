@@ -71,7 +71,7 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
       else url = joinUrl(urlBase(full), path ?? pyStr(evalString(node.path ?? '', b.config, full, p) ?? ''));
       // The session's auth hook adds the auth header again at send time (the CDK calls get_auth_header twice).
       const injected = await auth.inject();
-      const atSend = await auth.inject();
+      const atSend = await auth.inject(true);
       const reqParams = mapping('request_parameters', full, ['str', 'list']);
       if (typeof reqParams === 'string') throw new TracedError('Request params cannot be a string', undefined, 'config_error');
       const reqHeaders = mapping('request_headers', full);
@@ -91,7 +91,9 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
         const d = mapping('request_body_data', full);
         data = typeof d === 'string' ? d : combine([d, injected.data, extra.data ?? {}], 'request body data');
       } else if (Object.keys({ ...injected.data, ...extra.data }).length) data = combine([injected.data, extra.data ?? {}], 'request body data');
-      return client.send({ method, url, params, headers, json, data, dedupe: true });
+      // On a retry the session's auth hook runs again before the request is resent.
+      const reauth = async (): Promise<Record<string, unknown>> => (await auth.inject(true)).headers;
+      return client.send({ method, url, params, headers, json, data, dedupe: true, reauth });
     },
   };
 }

@@ -19,6 +19,8 @@ export type RequestSpec = {
   json?: unknown;
   data?: unknown;
   dedupe?: boolean;
+  /** Header values the authenticator sets again before each retry. */
+  reauth?: () => Promise<Record<string, unknown>>;
 };
 
 const isEmpty = (v: unknown): boolean =>
@@ -70,6 +72,13 @@ export class HttpClient {
     }
     const maxTries = Math.max(0, this.errorHandler.maxRetries) + 1;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && spec.reauth) {
+        for (const [k, v] of Object.entries(await spec.reauth())) {
+          const i = request.headers.findIndex(([name]) => name.toLowerCase() === k.toLowerCase());
+          if (i >= 0) request.headers[i] = [request.headers[i][0], pyStr(v)];
+          else request.headers.push([k, pyStr(v)]);
+        }
+      }
       let res: Response | Error;
       try {
         res = new Response(request, await this.rt.transport(request));
