@@ -192,14 +192,27 @@ export interface LocatedConfigRef extends ConfigRef {
 /** Config reads in every string of a manifest value, skipping subtrees that are data, not interpolations. */
 export function collectConfigRefs(value: unknown, skip: (path: (string | number)[]) => boolean = defaultSkip): LocatedConfigRef[] {
   const out: LocatedConfigRef[] = [];
-  const walk = (v: unknown, path: (string | number)[]) => {
+  // One mutable path, copied only for a hit: manifests run to thousands of nodes.
+  const path: (string | number)[] = [];
+  const walk = (v: unknown) => {
     if (skip(path)) return;
     if (typeof v === 'string') {
-      if (v.includes('config')) for (const r of findConfigRefs(v)) out.push({ ...r, at: path });
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      if (v.includes('config')) for (const r of findConfigRefs(v)) out.push({ ...r, at: [...path] });
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const k in v) {
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
   };
-  walk(value, []);
+  walk(value);
   return out;
 }
 

@@ -42,13 +42,11 @@ export function checkConfigRefs(file: YamlFile<Record<string, unknown>>, finding
 /** Custom components outside the places the matrix inspects (state migrations, schema loaders, …). */
 export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object, ManifestPath>, raw: unknown, findings: Findings, classes: Map<string, PythonClass>): void {
   const reported = new Set(findings.items.filter((f) => f.rule === 'custom-component').map((f) => `${f.line}:${f.column}`));
-  const walk = (v: unknown, path: ManifestPath) => {
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i]));
-    if (!v || typeof v !== 'object') return;
-    const o = v as Obj;
+  const path: ManifestPath = [];
+  const visit = (o: Obj) => {
     const type = typeof o.type === 'string' ? o.type : undefined;
     if ((type?.startsWith('Custom') || typeof o.class_name === 'string') && path.length) {
-      const src = writtenPlace(manifest, path, origins, raw);
+      const src = writtenPlace(manifest, [...path], origins, raw);
       const where = findings.written(src) ? src : src.slice(0, -1);
       const pos = findings.position(where);
       if (!reported.has(pos)) {
@@ -64,9 +62,30 @@ export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object
         });
       }
     }
-    for (const [k, x] of Object.entries(o)) if (!(path.length === 0 && (k === 'definitions' || k === 'schemas' || k === 'spec' || k === 'metadata'))) walk(x, [...path, k]);
   };
-  walk(manifest, []);
+  // One mutable path: this walks every node of manifests that run to thousands of lines.
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const o = v as Obj;
+    visit(o);
+    for (const k in o) {
+      if (path.length === 0 && (k === 'definitions' || k === 'schemas' || k === 'spec' || k === 'metadata')) continue;
+      const x = o[k];
+      if (!x || typeof x !== 'object') continue;
+      path.push(k);
+      walk(x);
+      path.pop();
+    }
+  };
+  walk(manifest);
 }
 
 /** What importing only the manifest would leave behind: schema files, shared schema refs, a separate spec. */
