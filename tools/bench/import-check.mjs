@@ -4,11 +4,13 @@
 // Connectors whose verdict is `invalid` fail their task, and Nx never caches a failed task, so the
 // rerun still runs those (the result says how many).
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { existsSync, join, makeWorkspace, median, nx, replicateFleet, REPO_ROOT, writeResult } from './lib.mjs';
 
 const COUNT = Number(process.env.BENCH_CONNECTORS ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 if (!existsSync(join(REPO_ROOT, 'plugins/import-check/dist/index.js'))) throw new Error('build first: npm run build');
+const startLoad = loadavg().map((x) => Number(x.toFixed(2)));
 const ws = makeWorkspace(['@conveyor/import-check']);
 try {
   replicateFleet(ws.dir, COUNT);
@@ -39,6 +41,7 @@ try {
     cachedRerunFromCache: hits ? `${hits[1]}/${hits[2]} of the tasks that succeeded` : 'unknown',
     targets: { cold: 15, cached: 4 },
     note: 'machine shared with other engineers while measuring: numbers may be pessimistic',
+    loadAverageAtStartAndEnd: [startLoad, loadavg().map((x) => Number(x.toFixed(2)))],
   };
   result.pass = result.coldBatchSeconds.median < 15 && result.cachedBatchSeconds.median < 4;
   console.log(JSON.stringify(result, null, 2));
