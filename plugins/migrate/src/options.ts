@@ -2,8 +2,13 @@
 export interface MigrateOptions {
   /** `package`: the seed's layout (manifest stays in source_<pkg>/); `manifest-only`: Airbyte's later layout. */
   layout: 'package' | 'manifest-only';
-  /** Print the plan as a diff; write nothing. */
+  /** Print the plan as a diff; write nothing (but the patch file in the report folder). */
   dryRun: boolean;
+  /**
+   * How a dry run prints its diff: `full`; `stat` (one line per file, the full diff in
+   * dist/conveyor/<project>/migrate.diff); `auto`: full up to 1000 lines, else stat.
+   */
+  diff: 'auto' | 'full' | 'stat';
   /** Migrate even when the connector folder has uncommitted changes (or is not in a git repository). */
   allowDirty: boolean;
   /** A manifest exported from the Connector Builder that replaces the current one first (its `metadata` is dropped). */
@@ -34,6 +39,7 @@ export const DEFAULT_MANIFEST_VERSION = '4.3.2';
 export const DEFAULT_OPTIONS: MigrateOptions = {
   layout: 'package',
   dryRun: false,
+  diff: 'auto',
   allowDirty: false,
   baseImage: DEFAULT_BASE_IMAGE,
   manifestVersion: DEFAULT_MANIFEST_VERSION,
@@ -43,6 +49,7 @@ export const DEFAULT_OPTIONS: MigrateOptions = {
 export function checkOptions(o: MigrateOptions): string[] {
   const errors: string[] = [];
   if (o.layout !== 'package' && o.layout !== 'manifest-only') errors.push(`option layout must be "package" or "manifest-only", got ${JSON.stringify(o.layout)}`);
+  if (!['auto', 'full', 'stat'].includes(o.diff)) errors.push(`option diff must be "auto", "full" or "stat", got ${JSON.stringify(o.diff)}`);
   if (o.customComponents !== undefined && o.customComponents !== 'keep' && o.customComponents !== 'refuse')
     errors.push(`option customComponents must be "keep" or "refuse", got ${JSON.stringify(o.customComponents)}`);
   if (!/^[\w.\-/:]+:[\w.\-]+@sha256:[0-9a-f]{64}$/.test(String(o.baseImage)))

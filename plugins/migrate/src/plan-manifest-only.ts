@@ -9,10 +9,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { stringify } from 'yaml';
 import { ChangeSet, locate, type Connector, type Problem } from '@conveyor/connector';
 import { ManifestReferenceError } from '@conveyor/manifest';
 import { findCustomComponents, planComponentsMove, refuseCustomComponents, renameClasses } from './custom-components';
+import { emitYaml } from './emit-yaml';
 import { flattenManifest } from './flatten';
 import { checkSourcePy, readStartingManifest } from './read-manifest';
 import { renderReadme } from './readme';
@@ -58,7 +58,7 @@ export function planManifestOnly(connector: Connector, o: MigrateOptions, worksp
     findings.push({ rule: 'parameters', severity: 'warning', message: `${u.path.join('.')}: ${JSON.stringify(u.text)} reads a parameter that is not set here; it reads nothing once $parameters are removed`, file: manifestFile });
   const manifest = renameClasses(flat.manifest, move.rename);
 
-  changeSet.write('manifest.yaml', stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false }));
+  changeSet.write('manifest.yaml', emitYaml(manifest));
   if (move.from) changeSet.move(move.from, 'components.py');
   changeSet.delete(pkg);
   for (const entry of readdirSync(connector.root, { withFileTypes: true })) {

@@ -51,6 +51,7 @@ export function readStartingManifest(connector: Connector, o: ReadOptions): Star
   const specFile = loadSpecFile(connector);
   const spec = inlineSpec({
     doc,
+    inPlace: true,
     manifestFile,
     lines: o.from ? undefined : source.lines,
     spec: specFile && connector.specPath ? { path: connector.specPath, value: specFile.errors.length ? undefined : specFile.value, error: specFile.errors[0] } : undefined,
@@ -58,7 +59,8 @@ export function readStartingManifest(connector: Connector, o: ReadOptions): Star
   findings.push(...spec.findings.map(toProblem));
   const sourcePy = connector.packageDir && existsSync(join(connector.root, connector.packageDir, 'source.py')) ? readFileSync(join(connector.root, connector.packageDir, 'source.py'), 'utf8') : undefined;
   const schemas = inlineSchemas({
-    doc: spec.doc,
+    doc,
+    inPlace: true,
     schemaFiles: loadSchemaFiles(connector),
     schemasDir: connector.schemasDir,
     manifestFile,
@@ -69,7 +71,21 @@ export function readStartingManifest(connector: Connector, o: ReadOptions): Star
   if (findings.some((f) => f.severity === 'error')) return blocked([]);
   // Untouched, the file keeps its exact bytes (a YAML round trip may still reformat a line or two).
   const edited = !!o.from || droppedMetadata || spec.changed || schemas.changed;
-  const file = edited ? parseYaml<Record<string, unknown>>(schemas.text, source.file) : source;
+  // The edited document keeps the source's node ranges, so with the source's line counter findings
+  // still point at the lines the user wrote (no second parse of a large manifest).
+  // Its text is printed only when read (the manifest-only layout regenerates the file from the value).
+  const file: YamlFile<Record<string, unknown>> = edited
+    ? {
+        file: source.file,
+        get text() {
+          return schemas.text;
+        },
+        doc: doc as YamlFile['doc'],
+        value: doc.toJS({ maxAliasCount: 1000 }),
+        errors: [],
+        lines: source.lines,
+      }
+    : source;
   return { file, deletes: [...spec.deletes, ...schemas.deletes], findings, blocked: false };
 }
 

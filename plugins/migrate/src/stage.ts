@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readConnector, recoverInterruptedChanges, type ChangeSet, type Problem } from '@conveyor/connector';
 import { isRepo, repoRoot, uncommittedFiles } from '@conveyor/git';
 import { defineStage } from '@conveyor/stage-kit';
+import { diffStat, planDiff } from './diff';
 import { DEFAULT_OPTIONS, type MigrateOptions } from './options';
 import { planMigration } from './plan';
 
@@ -34,7 +35,8 @@ export const stage = defineStage<MigrateOptions>({
   pluginDir: join(__dirname, '..'),
   defaultOptions: DEFAULT_OPTIONS,
   inputs: () => [],
-  async run({ connector: given, options, workspaceRoot, log }) {
+  outputs: () => ['{workspaceRoot}/dist/conveyor/{projectName}/migrate.diff'],
+  async run({ connector: given, options, workspaceRoot, reportDir, log }) {
     const o = options;
     let connector = given;
     const from = o.from ? (isAbsolute(o.from) ? o.from : resolve(workspaceRoot, o.from)) : undefined;
@@ -55,8 +57,14 @@ export const stage = defineStage<MigrateOptions>({
     const changes = describeChanges(plan.changeSet);
     if (!changes.length) return { ok: true, summary: `already in the ${o.layout} layout: nothing to do`, findings, layout: o.layout, changes };
     if (o.dryRun) {
-      log(plan.changeSet.diff(`${relative(workspaceRoot, connector.root)}/`));
-      return { ok: true, summary: `dry run: would change ${changes.length} files (${count(changes)})`, findings, layout: o.layout, dryRun: true, changes };
+      const diff = planDiff(plan.changeSet, `${relative(workspaceRoot, connector.root)}/`);
+      // The whole patch is kept next to the report (`git apply` takes it); the terminal gets it when it is readable.
+      mkdirSync(reportDir, { recursive: true });
+      const patch = join(reportDir, 'migrate.diff');
+      writeFileSync(patch, diff);
+      const lines = diff.split('\n').length - 1;
+      log(o.diff === 'full' || (o.diff === 'auto' && lines <= 1000) ? diff : `${diffStat(diff)}\nfull diff (${lines} lines): ${relative(workspaceRoot, patch)}\n`);
+      return { ok: true, summary: `dry run: would change ${changes.length} files (${count(changes)})`, findings, layout: o.layout, dryRun: true, changes, patch: relative(workspaceRoot, patch) };
     }
     if (!o.allowDirty) {
       const dirty = await dirtyCheck(connector.root, from);

@@ -27,13 +27,24 @@ describe('package layout (the seed)', () => {
   it('--dry-run prints the plan as a diff and touches nothing', async () => {
     const { repo, dir } = repoWith('source-tasklist');
     const before = snapshot(dir);
-    const { report, output } = await stage.runOne(dir, { dryRun: true }, repo);
+    const { report, output } = await stage.runOne(dir, { dryRun: true, diff: 'full' }, repo);
     expect(report.ok).toBe(true);
     expect(report.summary).toMatch(/^dry run: would change/);
     expect(output).toContain('--- a/connectors/source-tasklist/source_tasklist/schemas/tasks.json');
     expect(output).toMatch(/^\+ +type: InlineSchemaLoader$/m);
     expect(output).toMatch(/^- +type: JsonFileSchemaLoader$/m);
     expect(snapshot(dir)).toEqual(before);
+    // The summary form names each file; the whole patch is kept, and `git apply` of it is the migration.
+    const stat = await stage.runOne(dir, { dryRun: true, diff: 'stat' }, repo);
+    expect(stat.output).toMatch(/^ connectors\/source-tasklist\/source_tasklist\/run\.py +\| \+0 -\d+$/m);
+    expect(stat.output).toContain('full diff (');
+    expect(snapshot(dir)).toEqual(before);
+    git(repo, 'apply', join(repo, stat.report.patch as string));
+    const applied = snapshot(dir);
+    git(repo, 'checkout', '--', '.');
+    git(repo, 'clean', '-fdq', 'connectors');
+    await stage.runOne(dir, {}, repo);
+    expect(applied).toEqual(snapshot(dir));
   });
 
   it('inlines schemas and spec, keeps comments, deletes the other .py files and writes the seed’s source.py', async () => {

@@ -14,7 +14,6 @@ import { ManifestReferenceError, resolveReferences, type ManifestPath } from '..
 import { expandSchemaRefs, type SchemaFileInput } from './schema-refs';
 import {
   collectReferences,
-  documentText,
   isWithin,
   keyOf,
   nodeAt,
@@ -22,6 +21,7 @@ import {
   referencePath,
   setKey,
   streamNodePath,
+  transformResult,
   type TransformFinding,
   type TransformResult,
 } from './yaml-nodes';
@@ -40,6 +40,8 @@ export interface InlineSchemasInput {
   lines?: LineCounter;
   /** Delete schema files no stream uses as well (the seed deletes the whole folder). Default: keep them and say so. */
   deleteUnused?: boolean;
+  /** Edit `doc` itself instead of a copy (faster when chaining; discard it if an error finding comes back). */
+  inPlace?: boolean;
   /**
    * Text of `source_<pkg>/source.py` when there is one. A source that declares Python streams (`def streams`)
    * or is not a YamlDeclarativeSource reads `schemas/` from Python, so nothing is moved (Airbyte's real
@@ -52,9 +54,9 @@ const INLINE = 'InlineSchemaLoader';
 const JSON_FILE = 'JsonFileSchemaLoader';
 
 export function inlineSchemas(input: InlineSchemasInput): TransformResult {
-  const doc = input.doc.clone();
+  const doc = input.inPlace ? input.doc : input.doc.clone();
   const findings: TransformFinding[] = [];
-  const unchanged = (): TransformResult => ({ doc, text: documentText(doc), changed: false, deletes: [], findings });
+  const unchanged = (): TransformResult => transformResult(doc, false, [], findings);
   const at = (path: ManifestPath) => ({ file: input.manifestFile, ...positionOf(doc, path, input.lines) });
   const schemasDir = input.schemasDir ?? commonDir(input.schemaFiles);
   if (!input.schemaFiles.length || !schemasDir) return unchanged();
@@ -124,7 +126,8 @@ export function inlineSchemas(input: InlineSchemasInput): TransformResult {
   } catch (e) {
     if (!(e instanceof ManifestReferenceError)) throw e;
     findings.push({ rule: 'inline-schemas', severity: 'error', message: `${e.message} (at ${e.path.join('.')}): cannot tell which schema each stream uses`, ...at(e.path) });
-    return { ...unchanged(), doc: input.doc.clone(), text: documentText(input.doc) };
+    // Step 1 may have edited the copy already: hand back the input as it was.
+    return transformResult(input.inPlace ? doc : input.doc.clone(), false, [], findings);
   }
   const streams = Array.isArray(resolved.streams) ? resolved.streams : [];
   const streamsNode = nodeAt(doc, ['streams']);
@@ -155,7 +158,7 @@ export function inlineSchemas(input: InlineSchemasInput): TransformResult {
   });
 
   if (!edited) return unchanged();
-  return { doc, text: documentText(doc), changed: true, deletes: planDeletes(input, schemasDir, consumed, findings), findings };
+  return transformResult(doc, true, planDeletes(input, schemasDir, consumed, findings), findings);
 }
 
 /** Files to delete: the whole folder when every file went inline (or unused ones may go), else the used ones. */

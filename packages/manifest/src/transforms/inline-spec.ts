@@ -7,7 +7,7 @@
  * Unlike Airbyte's step, `advanced_auth` is carried over too: dropping it would lose the OAuth flow.
  */
 import { isMap, type Document, type LineCounter } from 'yaml';
-import { documentText, positionOf, setKey, type TransformFinding, type TransformResult } from './yaml-nodes';
+import { positionOf, setKey, transformResult, type TransformFinding, type TransformResult } from './yaml-nodes';
 
 export interface SpecFileInput {
   /** Relative to the connector root, e.g. `source_foo/spec.yaml`. */
@@ -22,6 +22,8 @@ export interface InlineSpecInput {
   spec?: SpecFileInput;
   manifestFile?: string;
   lines?: LineCounter;
+  /** Edit `doc` itself instead of a copy (faster when chaining). */
+  inPlace?: boolean;
 }
 
 // Fields of the CDK's Spec component a spec file can fill, by the spellings spec files use.
@@ -32,9 +34,9 @@ const FIELDS: [target: string, sources: string[]][] = [
 ];
 
 export function inlineSpec(input: InlineSpecInput): TransformResult {
-  const doc = input.doc.clone();
+  const doc = input.inPlace ? input.doc : input.doc.clone();
   const findings: TransformFinding[] = [];
-  const result = (changed: boolean, deletes: string[] = []): TransformResult => ({ doc, text: documentText(doc), changed, deletes, findings });
+  const result = (changed: boolean, deletes: string[] = []): TransformResult => transformResult(doc, changed, deletes, findings);
   const spec = input.spec;
   if (!spec) return result(false);
   const fail = (message: string, fix?: string) => {

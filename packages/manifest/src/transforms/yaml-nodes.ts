@@ -153,6 +153,21 @@ export function positionOf(doc: Document, path: ManifestPath, lines?: LineCounte
   return { line: pos.line, column: pos.col };
 }
 
+/** A TransformResult whose `text` is serialised only when read (large manifests cost real time to print). */
+export function transformResult(doc: Document, changed: boolean, deletes: string[], findings: TransformFinding[]): TransformResult {
+  let text: string | undefined;
+  return {
+    doc,
+    get text() {
+      text ??= documentText(doc);
+      return text;
+    },
+    changed,
+    deletes,
+    findings,
+  };
+}
+
 /** Serialise like hand-written connector YAML: no line folding, `[a, b]` flow lists without inner padding. */
 export function documentText(doc: Document): string {
   return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
