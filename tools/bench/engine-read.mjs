@@ -28,10 +28,12 @@ const page = (n) => {
   return JSON.stringify({ data: { records }, page: n });
 };
 
+// Pages are rendered up front so the loopback API answers instantly and the timing is the engine's.
+const bodies = Array.from({ length: PAGES + 2 }, (_x, n) => Buffer.from(page(n)));
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
-  const body = page(Number(url.searchParams.get('page') ?? 1));
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  const body = bodies[Math.min(Number(url.searchParams.get('page') ?? 1), PAGES + 1)];
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
   res.end(body);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -72,29 +74,43 @@ writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ streams: [{ strea
 
 const args = [cli, 'read', '--manifest-path', path.join(dir, 'manifest.yaml'), '--config', path.join(dir, 'config.json'), '--catalog', path.join(dir, 'catalog.json')];
 const useTime = existsSync('/usr/bin/time');
-const started = process.hrtime.bigint();
-const child = useTime ? spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args]) : spawn(process.execPath, args);
-let records = 0;
-let rest = '';
-child.stdout.on('data', (chunk) => {
-  const text = rest + chunk.toString('utf8');
-  const lines = text.split('\n');
-  rest = lines.pop();
-  for (const l of lines) if (l.startsWith('{"type":"RECORD"')) records++;
-});
-let stderr = '';
-child.stderr.on('data', (c) => (stderr += c));
-const code = await new Promise((r) => child.on('close', r));
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** One engine run: wall seconds, RECORD lines seen on stdout, exit code and peak RSS (KiB, from /usr/bin/time). */
+async function runOnce() {
+  const started = process.hrtime.bigint();
+  const child = useTime ? spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...nodeArgs, ...args]) : spawn(process.execPath, [...nodeArgs, ...args]);
+  let records = 0;
+  let rest = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop();
+    for (const l of lines) if (l.startsWith('{"type":"RECORD"')) records++;
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const code = await new Promise((r) => child.on('close', r));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { seconds, records, code, peakKb: useTime ? Number(stderr.trim().split('\n').pop()) : null };
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const runs = [];
+for (let i = 0; i < RUNS; i++) runs.push(await runOnce());
 server.close();
 rmSync(dir, { recursive: true, force: true });
-const peakKb = useTime ? Number(stderr.trim().split('\n').pop()) : null;
+const sorted = runs.map((r) => r.seconds).sort((x, y) => x - y);
+const seconds = sorted[Math.floor(sorted.length / 2)];
+const records = Math.min(...runs.map((r) => r.records));
+const code = Math.max(...runs.map((r) => r.code));
+const peakKb = useTime ? Math.max(...runs.map((r) => r.peakKb)) : null;
 
 const result = {
   records,
   pages: PAGES + 1,
   exitCode: code,
   seconds: Math.round(seconds * 1000) / 1000,
+  runs: runs.map((r) => Math.round(r.seconds * 1000) / 1000),
   peakRssMb: peakKb ? Math.round(peakKb / 102.4) / 10 : null,
   goalSeconds: 3,
   cdkSecondsForReference: 13,
@@ -105,4 +121,3 @@ const result = {
 mkdirSync(path.join(root, 'tools/bench/results'), { recursive: true });
 writeFileSync(path.join(root, 'tools/bench/results/engine-read.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));
-if (code !== 0) console.error(stderr);

@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const emit = (m: AirbyteMessage): void => {
     buffer += `${JSON.stringify(m)}\n`;
-    if (buffer.length > 65536) flush();
+    if (buffer.length > 262144) flush();
   };
   try {
     const { command, flags } = parseArgs(argv);

@@ -6,7 +6,18 @@ import { PyFloat } from './values';
 
 export const NOT_LITERAL = Symbol('not-a-literal');
 
+const INT = /^-?(?:0|[1-9]\d*)$/;
+const PLAIN_WORD = /^[A-Za-z_][\w-]*$/;
+
 export function literalEval(text: string): unknown {
+  // Fast paths for the common cases (plain integers and words), which dominate record transformations.
+  if (INT.test(text) && text.length < 16) return Number(text);
+  if (PLAIN_WORD.test(text)) {
+    if (text === 'True') return true;
+    if (text === 'False') return false;
+    if (text === 'None') return null;
+    return NOT_LITERAL;
+  }
   const src = text.replace(/^[ \t]+/, '');
   let i = 0;
   const ws = (): void => {
