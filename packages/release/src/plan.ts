@@ -83,7 +83,7 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
   const breaking = comparison.changes.filter((c) => c.breaking);
   if (breaking.length && !allowsBreakingChanges(base, to)) {
     const need = breakingBumpFor(base);
-    throw new ReleaseError(`${breaking.length} breaking change${breaking.length > 1 ? 's' : ''} need a ${need} release (${base} → ${to} is not); rerun with --bump ${need}`, breaking.map((c) => c.message));
+    throw new ReleaseError(`${breaking.length} breaking change${breaking.length > 1 ? 's need' : ' needs'} a ${need} release (${base} → ${to} is not); rerun with --bump ${need}`, breaking.map((c) => c.message));
   }
 
   const writes = new Map<string, string>();

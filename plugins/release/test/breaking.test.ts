@@ -128,7 +128,7 @@ describe('breaking changes against the merge-base with main', () => {
     expect((await run({ bump: 'patch', message: 'Fix paging', pr: 1 })).report.to).toBe('0.3.2');
     repo.write({ [`${CONNECTOR_DIR}/manifest.yaml`]: manifest({ dropOrders: true }) });
     const refused = await run({ bump: 'patch', message: 'Drop orders', pr: 1 });
-    expect(refused.report.summary).toMatch(/need a minor release \(0\.3\.1 → 0\.3\.2 is not\); rerun with --bump minor/);
+    expect(refused.report.summary).toMatch(/needs a minor release \(0\.3\.1 → 0\.3\.2 is not\); rerun with --bump minor/);
     const { report } = await run({ bump: 'minor', message: 'Drop orders', pr: 1 });
     expect(report.ok, report.summary).toBe(true);
     expect(report.to).toBe('0.4.0');
