@@ -45,6 +45,11 @@ function readJson(file: string, what: string): any {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    // stdout carries protocol messages only, so usage goes to stderr.
+    process.stderr.write(`${USAGE}\n`);
+    return argv.length === 0 ? 1 : 0;
+  }
   let buffer = '';
   const flush = (): void => {
     if (buffer) process.stdout.write(buffer);

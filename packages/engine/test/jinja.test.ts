@@ -50,3 +50,15 @@ describe('interpolation (CDK semantics)', () => {
     expect(evalBoolean('{{ response.next is none }}', config, { response: { next: 'c3' } })).toBe(false);
   });
 });
+
+describe('Jinja built-ins', () => {
+  it('tojson sorts keys and uses Python separators', () => {
+    expect(s("{{ {'b': 1, 'a': [True, None]} | tojson }}")).toBe('{"a": [true, null], "b": 1}');
+  });
+  it('keeps integer and float arithmetic apart like Python', () => {
+    expect(interpolate('{{ 7 / 2 }}', {}, {}, null, ['str'])).toBe('3.5');
+    expect(interpolate('{{ 6 / 2 }}', {}, {}, null, ['str'])).toBe('3.0');
+    expect(interpolate('{{ 7 // 2 }}', {}, {}, null, ['str'])).toBe('3');
+    expect(interpolate('{{ -7 % 3 }}', {}, {}, null, ['str'])).toBe('2');
+  });
+});

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { getAttribute } from './builtins';
 import {
   PyDate, PyDateTime, PyError, PyFloat, Undefined, UndefinedError,
-  float, isDict, isFloat, isNumber, num, pyCompare, pyEquals, pyJsonDumps, pyStr, toPlain, truthy, typeName,
+  float, isDict, isFloat, isNumber, num, pyCompare, pyEquals, pyJsonDumps, pyStr, truthy, typeName,
 } from './values';
 
 function iter(v: unknown): unknown[] {
@@ -114,7 +114,11 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: Record
     case 'attr': return getAttribute(v, String(args[0]), true);
     case 'items': return isDict(v) ? Object.entries(v) : [];
     case 'dictsort': return isDict(v) ? Object.entries(v).sort((a, b) => pyCompare(a[0], b[0])) : [];
-    case 'tojson': return JSON.stringify(toPlain(v)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
+    case 'tojson': {
+      // Jinja's htmlsafe_json_dumps with the default policy: json.dumps(sort_keys=True), HTML-sensitive characters escaped.
+      const sortKeys = (x: unknown): unknown => (Array.isArray(x) ? x.map(sortKeys) : isDict(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys(x[k])])) : x);
+      return pyJsonDumps(sortKeys(v)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
+    }
     case 'urlencode': return encodeURIComponent(pyStr(v)).replace(/%2F/g, '/');
     case 'wordcount': return pyStr(v).split(/\s+/).filter(Boolean).length;
     case 'format': { let i = 0; return pyStr(v).replace(/%[sdif]/g, () => pyStr(args[i++])); }
