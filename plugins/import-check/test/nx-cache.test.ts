@@ -1,12 +1,12 @@
 /**
  * Through Nx: the inferred target runs, its result is cached, and a change to the manifest, spec,
- * schemas or metadata of one connector re-runs that connector only. (The plugin's own code is an
- * input through the stage kit: source folders inside a workspace, the package version outside.)
+ * schemas or metadata of one connector re-runs that connector only, and a change to the plugin's code
+ * re-runs them all.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, REPO_ROOT, copyConnector, runNx, tempWorkspace, type TempDir } from '../../../test/support';
+import { CORPUS, FIXTURE_STAGES, REPO_ROOT, copyConnector, runNx, tempWorkspace, type TempDir } from '../../../test/support';
 
 const built = existsSync(join(REPO_ROOT, 'plugins/import-check/dist/index.js'));
 let ws: TempDir;
@@ -31,7 +31,12 @@ function settle(): void {
 
 describe.skipIf(!built)('import-check in Nx (needs `npm run build`)', () => {
   beforeAll(() => {
-    ws = tempWorkspace({}, { plugins: ['@conveyor/import-check'] });
+    // The plugin is copied into the workspace (as a plugin developed there would be), so a test can edit its code.
+    ws = tempWorkspace({}, { plugins: ['@conveyor/import-check'], packages: { '@conveyor-test/first': FIXTURE_STAGES['@conveyor-test/first'] } });
+    const pluginCopy = join(ws.dir, 'tools/import-check');
+    for (const f of ['package.json', 'executors.json', 'schema.json', 'dist', 'src', 'schemas']) cpSync(join(REPO_ROOT, 'plugins/import-check', f), join(pluginCopy, f), { recursive: true });
+    rmSync(join(ws.dir, 'node_modules/@conveyor/import-check'));
+    symlinkSync(pluginCopy, join(ws.dir, 'node_modules/@conveyor/import-check'), 'dir');
     copyConnector(join(CORPUS, 'migrations/source-aircall/before'), ws.dir, 'connectors/source-aircall');
     copyConnector(join(CORPUS, 'migrations/source-lemlist/after'), ws.dir, 'connectors/source-lemlist');
     copyConnector(join(CORPUS, 'fleet-2024-06/source-github'), ws.dir, 'connectors/source-github');
@@ -61,6 +66,12 @@ describe.skipIf(!built)('import-check in Nx (needs `npm run build`)', () => {
     settle();
     appendFileSync(join(ws.dir, 'connectors/source-aircall', file), extra);
     expect(runAll().ran).toEqual(['source-aircall']);
+  });
+
+  it("re-runs every connector when the plugin's code changes", () => {
+    settle();
+    appendFileSync(join(ws.dir, 'tools/import-check/src/stage.ts'), '\n// edited\n');
+    expect(runAll().ran).toEqual(['source-aircall', 'source-lemlist']);
   });
 
   it('fails the task on an invalid manifest and on yaml-only with failOn', () => {
