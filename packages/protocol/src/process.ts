@@ -31,6 +31,46 @@ export interface ProcessResult {
 const KILL_GRACE_MS = 2000;
 
 /**
+ * Process groups still running. Connectors run detached (their own group), so if the worker itself dies
+ * they would live on as orphans: on exit or a terminating signal, the worker kills them first.
+ */
+const liveGroups = new Set<number>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function killLiveGroups(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  liveGroups.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killLiveGroups();
+  unwatch();
+  // With our listener gone, re-raising gives the default behaviour (or the host's own handlers).
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function watch(pgid: number): void {
+  if (liveGroups.size === 0) {
+    process.on('exit', killLiveGroups);
+    for (const s of SIGNALS) process.on(s, onSignal);
+  }
+  liveGroups.add(pgid);
+}
+
+function unwatch(pgid?: number): void {
+  if (pgid !== undefined) liveGroups.delete(pgid);
+  if (liveGroups.size > 0 && pgid !== undefined) return;
+  process.off('exit', killLiveGroups);
+  for (const s of SIGNALS) process.off(s, onSignal);
+}
+
+/**
  * Run a connector process in its own process group so a timeout (or leftover children after it exits)
  * can be killed as a whole: Python connectors and `docker run` clients often fork helpers that would
  * otherwise keep stdout open forever.
@@ -53,6 +93,7 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
       return;
     }
     const pid = child.pid;
+    if (pid) watch(pid);
     const killGroup = (signal: NodeJS.Signals) => {
       if (!pid) return;
       try {
@@ -64,6 +105,7 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     const finish = (spawnError?: string) => {
       if (settled) return;
       settled = true;
+      if (pid) unwatch(pid);
       clearTimeout(timer);
       clearTimeout(forceTimer);
       clearTimeout(drainTimer);

@@ -59,6 +59,7 @@ export async function runCat(ctx: StageContext<CatOptions>, name: 'cat' | 'cat-s
     summary: `${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped`,
     findings: results.filter((r) => r.status === 'failed').map((r): Problem => ({ rule: `cat/${r.suite}`, severity: 'error', message: `${r.name}: ${r.message}`, file: r.file, line: r.line })),
     tests: results.map(({ suite, name: test, status, message, durationMs }) => ({ suite, name: test, status, message, durationMs })),
+    invocations: run.invocations,
     runner: runner instanceof Error ? `none: ${runner.message}` : runner.description,
     strictness: config.strictness,
     configFormat: config.format,

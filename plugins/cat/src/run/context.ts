@@ -16,6 +16,20 @@ export interface RunSettings {
   maxMessageBytes: number;
 }
 
+/** What the report keeps of each connector process: enough to debug it, bounded in size. */
+export interface InvocationRecord {
+  suite: string;
+  command: ConnectorCommand;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+  messages: number;
+  badLines: number;
+  stderr: string;
+  logTail: string[];
+}
+
 export interface Invocation {
   result: InvokeResult;
   /** Everything that went wrong with the process itself (start, timeout, exit, garbage, leaked secrets). */
@@ -25,6 +39,7 @@ export interface Invocation {
 /** State shared by the suites of one CAT run on one connector. */
 export class CatRun {
   readonly results: TestResult[] = [];
+  readonly invocations: InvocationRecord[] = [];
   private specPromise?: Promise<ConnectorSpecification>;
   private catalogs = new Map<string, Promise<AirbyteMessage & { type: 'CATALOG' }>>();
   constructor(
@@ -167,6 +182,18 @@ export class CatRun {
       onLogLine: (text, line) => scan(text, `a log line (stdout line ${line})`),
       onStderr: (chunk) => scan(chunk.toString('utf8'), 'stderr'),
     });
+    this.invocations.push({
+      suite,
+      command,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      durationMs: result.durationMs,
+      messages: result.messageCount,
+      badLines: result.badLineCount,
+      stderr: result.stderr.slice(-4000),
+      logTail: result.logTail.slice(-20),
+    });
     const problems: string[] = [];
     const seconds = (result.durationMs / 1000).toFixed(1);
     if (result.spawnError) problems.push(`could not start ${runner.description}: ${result.spawnError}`);
@@ -176,8 +203,9 @@ export class CatRun {
     if (result.badLineCount) {
       const first = result.badLines[0];
       const oversized = /exceeds the .* limit/.test(first.reason);
+      const many = result.badLineCount > 1;
       problems.push(
-        `${result.badLineCount} stdout line${result.badLineCount > 1 ? 's are' : ' is'} not ${oversized ? 'acceptable' : 'valid'} protocol message${result.badLineCount > 1 ? 's' : ''}; line ${first.line} (${formatBytes(first.bytes)}): ${first.reason}: ${first.excerpt}`,
+        `${result.badLineCount} stdout line${many ? 's are' : ' is'} not ${many ? '' : 'a '}${oversized ? 'acceptable' : 'valid'} protocol message${many ? 's' : ''}; line ${first.line} (${formatBytes(first.bytes)}): ${first.reason}: ${first.excerpt}`,
       );
     }
     for (const leak of leaks) problems.push(`secret leaked: ${leak}`);

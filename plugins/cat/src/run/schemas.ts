@@ -31,7 +31,11 @@ function stripIds(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(stripIds);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) if (k !== '$schema' && k !== '$id' && k !== 'id') out[k] = stripIds(v);
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === '$schema' || k === '$id') continue;
+    // Under `properties` the keys are field names (a field may well be called `id`), not keywords.
+    out[k] = k === 'properties' && v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripIds(s)])) : stripIds(v);
+  }
   return out;
 }
 

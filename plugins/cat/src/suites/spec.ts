@@ -87,11 +87,20 @@ function unmarkedSecrets(schema: unknown, at = ''): string[] {
   for (const [name, prop] of Object.entries(s.properties ?? {})) {
     const types = ([] as unknown[]).concat(prop?.type ?? []);
     const canHoldSecret = types.some((t) => t === 'string' || t === 'integer' || t === 'number') && prop?.const === undefined;
-    if (SECRET_PROPERTY_NAMES.includes(name) && canHoldSecret && prop.airbyte_secret !== true) out.push(`\`${at}${name}\` can hold a secret but is not marked airbyte_secret: true`);
+    if (looksSecret(name) && canHoldSecret && prop.airbyte_secret !== true) out.push(`\`${at}${name}\` can hold a secret but is not marked airbyte_secret: true`);
     out.push(...unmarkedSecrets(prop, `${at}${name}.`));
   }
   for (const v of [...(s.oneOf ?? []), ...(s.anyOf ?? [])]) out.push(...unmarkedSecrets(v, at));
   return out;
+}
+
+/**
+ * CAT's exact secret property names, plus the common compound forms (`api_key`, `*_token`, `*_secret`,
+ * `*_password`) that its exact-name match misses.
+ */
+function looksSecret(name: string): boolean {
+  const n = name.toLowerCase();
+  return SECRET_PROPERTY_NAMES.includes(n) || /(^|_)(api_?key|private_key|secret_key|access_key)$|_(token|secret|password)$/.test(n);
 }
 
 function pointer(doc: unknown, at: string): Record<string, unknown> | undefined {

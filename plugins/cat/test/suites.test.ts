@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stage } from '../src/stage';
+import { API_KEY, catConfig, connectorFiles, makeConnector, startMockApi } from './support';
+
+let api: Awaited<ReturnType<typeof startMockApi>>;
+beforeAll(async () => {
+  api = await startMockApi();
+});
+afterAll(() => api.close());
+
+interface Test {
+  suite: string;
+  name: string;
+  status: string;
+  message: string;
+}
+
+/** A process that exists and is not a zombie waiting to be reaped by init. */
+function isRunning(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Run the whole cat stage on a fake connector in `mode`; return the report, the JUnit text and the output. */
+async function runMode(mode: string, files: Record<string, string | object> = {}, options: Record<string, unknown> = {}) {
+  const fx = makeConnector('source-fake', { ...connectorFiles(api.url, mode), ...files });
+  try {
+    const { report, output } = await stage.runOne(fx.root, { command: [process.execPath, 'source.mjs'], ...options }, fx.workspace);
+    const dir = join(fx.workspace, 'dist', 'conveyor', 'source-fake');
+    const json = readFileSync(join(dir, 'cat.json'), 'utf8');
+    const junit = readFileSync(join(dir, 'cat.junit.xml'), 'utf8');
+    const tests = report.tests as Test[];
+    const find = (suite: string, name: string) => tests.find((t) => t.suite === suite && t.name === name)!;
+    const failed = tests.filter((t) => t.status === 'failed');
+    const pidFile = join(fx.root, 'pids.txt');
+    const pids = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split('\n').map(Number) : [];
+    return { report, output, json, junit, tests, find, failed, pids };
+  } finally {
+    fx.cleanup();
+  }
+}
+
+describe('cat on a healthy connector', () => {
+  it('passes every suite, writes cat.json and cat.junit.xml, and never shows the secret', async () => {
+    const r = await runMode('ok');
+    expect(r.failed).toEqual([]);
+    expect(r.report.ok).toBe(true);
+    const suites = new Set(r.tests.filter((t) => t.status === 'passed').map((t) => t.suite));
+    expect([...suites].sort()).toEqual(['basic_read', 'connection', 'discovery', 'files', 'full_refresh', 'incremental', 'spec']);
+    expect(r.find('connection', 'check_failed #2').message).toContain('FAILED');
+    expect(r.find('incremental', 'state_with_abnormally_large_values').status).toBe('passed');
+    expect(r.junit).toContain('<testsuite name="basic_read"');
+    expect(r.junit).toMatch(/<testcase classname="source-fake.basic_read" name="schema_validation"/);
+    for (const text of [r.json, r.junit, r.output]) expect(text).not.toContain(API_KEY);
+  });
+});
+
+describe('cat on misbehaving connectors', () => {
+  it('a crash mid-read fails basic_read with the exit code and the traceback', async () => {
+    const r = await runMode('crash');
+    const read = r.find('basic_read', 'read');
+    expect(read.status).toBe('failed');
+    expect(read.message).toMatch(/read exited with code 1/);
+    expect(read.message).toContain("KeyError: 'cursor'");
+    expect(r.find('basic_read', 'schema_validation').status).toBe('skipped');
+    expect(r.find('connection', 'check_succeed').status).toBe('passed');
+  });
+
+  it('a hanging read is killed with its whole process group at timeout_seconds', async () => {
+    const r = await runMode('hang', {}, { maxTimeoutSeconds: 3 });
+    const read = r.find('basic_read', 'read');
+    expect(read.status).toBe('failed');
+    expect(read.message).toMatch(/read timed out after 3 s; its whole process group was killed/);
+    // The connector and the helper it forked are both gone (basic_read, full_refresh, incremental each hung once).
+    expect(r.pids.length).toBe(6);
+    expect(r.pids.filter(isRunning)).toEqual([]);
+  });
+
+  it('garbage on stdout fails the read naming the line; plain text stays a log line', async () => {
+    const r = await runMode('garbage');
+    const read = r.find('basic_read', 'read');
+    expect(read.status).toBe('failed');
+    // Both streams print one broken line; the binary and plain-text lines are logs.
+    expect(read.message).toMatch(/^2 stdout lines are not valid protocol messages; line \d+ \(65 bytes\): not valid JSON/);
+    expect(r.find('incremental', 'two_sequential_reads').message).toMatch(/read 1: 1 stdout line is not a valid protocol message/);
+    expect(read.message).toContain('{"type": "RECORD"');
+  });
+
+  it('a record over the 20 MB message limit fails basic_read; a 6 MB record is read fine', async () => {
+    const huge = await runMode('huge');
+    expect(huge.find('basic_read', 'read').message).toMatch(/line \d+ \(25\.0 MB\): line of 25\.0 MB exceeds the 20\.0 MB limit/);
+    const big = await runMode('big', { 'acceptance-test-config.yml': catConfig('big').replace(/  full_refresh:[\s\S]*/, '') });
+    expect(big.find('basic_read', 'read').status).toBe('passed');
+    // The 6 MB blob is not in the schema's `expected` data but is declared, so the schema check passes.
+    expect(big.find('basic_read', 'schema_validation').status).toBe('passed');
+  });
+
+  it('a record that breaks its schema fails schema_validation naming stream, record number and field', async () => {
+    const r = await runMode('schema');
+    const t = r.find('basic_read', 'schema_validation');
+    expect(t.status).toBe('failed');
+    expect(t.message).toBe('1 record does not match the stream schema: stream `items`, record #3: field `score` must be number (got "high")');
+    expect(r.find('basic_read', 'read').status).toBe('passed');
+  });
+
+  it('a connector that ignores its state fails incremental', async () => {
+    const r = await runMode('forget-state');
+    const t = r.find('incremental', 'two_sequential_reads');
+    expect(t.status).toBe('failed');
+    expect(t.message).toMatch(/stream `items`: read 2 re-read 4 records from before the state's cursor updated_at="2024-01-05T00:00:00Z" \(record #1 has updated_at="2024-01-01T00:00:00Z"\)/);
+    expect(r.find('incremental', 'state_with_abnormally_large_values').message).toMatch(/returned records for `items` \(5\); expected none/);
+  });
+
+  it('a connector that emits no state fails basic_read state checks and incremental', async () => {
+    const r = await runMode('no-state');
+    expect(r.find('basic_read', 'state_messages').message).toMatch(/no STATE message for streams `items`, `users`/);
+    expect(r.find('incremental', 'two_sequential_reads').message).toMatch(/read 1 emitted no STATE message/);
+  });
+
+  it('a connector that logs its secret fails the suite where it did, and the secret is masked everywhere', async () => {
+    const r = await runMode('leak');
+    const t = r.find('connection', 'check_succeed');
+    expect(t.status).toBe('failed');
+    expect(t.message).toMatch(/secret leaked: the value of secret config field `api_key` appeared in a LOG message/);
+    for (const text of [r.json, r.junit, r.output]) expect(text).not.toContain(API_KEY);
+    // The LOG line is kept in the report's invocation log, masked.
+    expect(r.json).toContain('connecting with key **********');
+  });
+
+  it('a secret field not marked airbyte_secret fails the spec suite', async () => {
+    const r = await runMode('unmarked-secret');
+    expect(r.find('spec', 'secret_is_properly_marked').message).toMatch(/`api_key` can hold a secret but is not marked airbyte_secret: true/);
+    expect(r.find('spec', 'match_expected').message).toMatch(/differs from integration_tests\/spec.json: at \/properties\/api_key\/airbyte_secret/);
+  });
+});
