@@ -67,10 +67,15 @@ function compareStreams(base: StreamSnapshot[], head: StreamSnapshot[], out: Rel
     if (!h) continue;
     if (b.schema && h.schema) compareRecordSchemas(b.name, b.schema, h.schema, '', out);
     if (!b.keysKnown || !h.keysKnown) continue;
-    if (!isDeepStrictEqual(b.primaryKey ?? null, h.primaryKey ?? null))
-      out.push({ kind: 'primary-key-changed', breaking: true, stream: b.name, message: `${b.name}: primary key ${show(b.primaryKey)} → ${show(h.primaryKey)}; deduplicated destinations must be reset` });
-    if (!isDeepStrictEqual(b.cursorField ?? null, h.cursorField ?? null))
-      out.push({ kind: 'cursor-field-changed', breaking: true, stream: b.name, message: `${b.name}: cursor field ${show(b.cursorField)} → ${show(h.cursorField)}; saved state no longer applies, a re-sync is needed` });
+    // Gaining a key or a cursor only offers a new sync mode; changing or losing one invalidates what users run.
+    if (!isDeepStrictEqual(b.primaryKey ?? null, h.primaryKey ?? null)) {
+      const gained = b.primaryKey === undefined;
+      out.push({ kind: 'primary-key-changed', breaking: !gained, stream: b.name, message: `${b.name}: primary key ${show(b.primaryKey)} → ${show(h.primaryKey)}${gained ? '; deduplication now possible' : '; deduplicated destinations must be reset'}` });
+    }
+    if (!isDeepStrictEqual(b.cursorField ?? null, h.cursorField ?? null)) {
+      const gained = b.cursorField === undefined;
+      out.push({ kind: 'cursor-field-changed', breaking: !gained, stream: b.name, message: `${b.name}: cursor field ${show(b.cursorField)} → ${show(h.cursorField)}${gained ? '; incremental sync now possible' : '; saved state no longer applies, a re-sync is needed'}` });
+    }
   }
 }
 

@@ -42,6 +42,13 @@ describe('streams', () => {
     const added = compareSnapshots(snap([], { advancedAuth: undefined }), snap([], { advancedAuth: { auth_flow_type: 'oauth2.0' } }));
     expect(added.changes).toEqual([expect.objectContaining({ kind: 'oauth-flow-changed', breaking: false, needsPlatformChange: true })]);
   });
+  it('gaining a cursor or a key is not breaking; changing or losing one is', () => {
+    const s = (primaryKey?: string[][], cursorField?: string[]) => snap([{ name: 'a', keysKnown: true, primaryKey, cursorField }]);
+    expect(kinds(compareSnapshots(s(undefined, undefined), s([['id']], ['updated'])).changes)).toEqual(['cursor-field-changed', 'primary-key-changed']);
+    expect(kinds(compareSnapshots(s([['id']], ['updated']), s(undefined, undefined)).changes)).toEqual(['cursor-field-changed!', 'primary-key-changed!']);
+    expect(kinds(compareSnapshots(s([['id']], ['updated']), s([['uuid']], ['created'])).changes)).toEqual(['cursor-field-changed!', 'primary-key-changed!']);
+  });
+
   it('resolves {{ parameters.x }} in cursors and keys', () => {
     expect(interpolateParameters('{{ parameters.cursor }}', { cursor: 'sync_date' })).toBe('sync_date');
     expect(interpolateParameters(["{{ parameters['pk'] }}"], { pk: 'id' })).toEqual(['id']);
