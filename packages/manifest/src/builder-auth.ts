@@ -4,6 +4,7 @@
  */
 import type { ManifestPath } from './references';
 import type { MatrixFinding } from './builder-matrix';
+import { findConfigRefs, isNested } from './config-refs';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -20,6 +21,13 @@ const SECRET_FIELDS: Record<string, string[]> = {
 };
 
 const TOP_LEVEL = /^\s*\{\{\s*config\s*(?:\[\s*(['"])([^'"]+)\1\s*\]|\.([A-Za-z_]\w*))\s*\}\}\s*$/;
+
+function secretFix(value: unknown): string {
+  const refs = typeof value === 'string' ? findConfigRefs(value) : [];
+  if (refs.some(isNested)) return 'read a top-level input instead of a nested one (import-check --fix flattens nested config references where the spec allows)';
+  if (refs.length === 1) return `keep only {{ config['${refs[0].path[0] ?? '<key>'}'] }} in the field: the UI binds it to that one input (move any other text or filter elsewhere)`;
+  return `declare a string input in the spec and use {{ config['<key>'] }}`;
+}
 
 export function checkAuthenticator(
   auth: unknown,
@@ -62,7 +70,7 @@ export function checkAuthenticator(
         impact: 'yaml-only',
         path: p,
         message: `${type}.${field} is ${JSON.stringify(value)}; the Builder UI needs it to be exactly {{ config['<key>'] }} for a top-level input`,
-        fix: typeof value === 'string' && /config/.test(value) ? 'flatten the config reference to a top-level spec property (import-check --fix flattens nested ones)' : `declare a string input in the spec and use {{ config['<key>'] }}`,
+        fix: secretFix(value),
       });
       continue;
     }

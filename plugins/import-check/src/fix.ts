@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { join } from 'node:path';
-import { ChangeSet, loadManifest, loadSchemaFiles, type Connector, type YamlFile } from '@conveyor/connector';
+import { ChangeSet, loadManifest, loadSchemaFiles, loadSpecFile, type Connector, type YamlFile } from '@conveyor/connector';
 import { documentTextLike, flattenConfig, inlineSchemas, inlineSpec, type TransformFinding } from '@conveyor/manifest';
 import { separateSpec } from './checks';
 
@@ -15,6 +15,14 @@ export interface FixPlan {
   /** What each step did or why it did nothing. */
   notes: TransformFinding[];
   steps: string[];
+}
+
+function loadSpecSafely(connector: Connector): YamlFile | undefined {
+  try {
+    return loadSpecFile(connector);
+  } catch {
+    return undefined;
+  }
 }
 
 export function planFixes(connector: Connector): FixPlan | { error: string } {
@@ -30,16 +38,18 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
   let lines: YamlFile['lines'] | undefined = file.lines;
   let changed = false;
 
+  // A spec file moves in; one that repeats the manifest's own spec is deleted; one that differs is refused.
   let spec = separateSpec(connector, file.value);
-  if (spec && connector.specPath) {
-    const r = inlineSpec({ doc, spec: { path: connector.specPath, value: spec.value, error: spec.errors[0] }, manifestFile, lines });
+  const specFile = connector.specPath ? loadSpecSafely(connector) : undefined;
+  if (specFile && connector.specPath) {
+    const r = inlineSpec({ doc, spec: { path: connector.specPath, value: specFile.value, error: specFile.errors[0] }, manifestFile, lines });
     notes.push(...r.findings);
     if (r.changed) {
       doc = r.doc;
       lines = undefined;
       changed = true;
       spec = undefined;
-      steps.push(`moved ${connector.specPath} into the manifest's spec`);
+      steps.push(file.value.spec === undefined ? `moved ${connector.specPath} into the manifest's spec` : `deleted ${connector.specPath}, a copy of the manifest's spec`);
       for (const d of r.deletes) changeSet.delete(d);
     }
   }

@@ -72,6 +72,24 @@ describe('--fix', () => {
   });
 });
 
+describe('--fix with a spec file beside the manifest spec', () => {
+  it('deletes a spec file that repeats the manifest spec, and refuses one that differs', async () => {
+    const { dir, manifest } = nestedSample();
+    const inline = parse(readFileSync(manifest, 'utf8')).spec;
+    const specFile = join(dir, 'source_nested_config/spec.json');
+    writeFileSync(specFile, JSON.stringify({ documentationUrl: inline.documentation_url, connectionSpecification: inline.connection_specification }));
+    const dup = await run(dir, { fix: true, dryRun: true });
+    expect(dup.report.findings.map((f) => f.rule)).toContain('spec-duplicate');
+    expect((dup.report.fix as { touched: string[] }).touched).toContain('source_nested_config/spec.json');
+
+    writeFileSync(specFile, JSON.stringify({ connectionSpecification: { type: 'object', properties: {} } }));
+    const differs = await run(dir, { fix: true });
+    expect(existsSync(specFile)).toBe(true);
+    const notes = (differs.report.fix as { notes: { rule: string; message: string }[] }).notes;
+    expect(notes.find((n) => n.rule === 'inline-spec')!.message).toMatch(/differs from it/);
+  });
+});
+
 describe('verdicts and failure modes', () => {
   it('fails the task on yaml-only only with failOn: yaml-only', async () => {
     const { dir } = nestedSample();
