@@ -72,6 +72,21 @@ describe('corpus: every changelog table shape parses', () => {
       ['', 'before', 'after'].map((side) => join(root, c, side, '_docs')).filter(existsSync).map((d) => join(d, readdirSync(d)[0])),
     );
   });
+  it('adds one row directly above the newest, in Airbyte\'s row format, on every page', () => {
+    // connectors_qa's row regex: | X.Y.Z | YYYY-MM-DD | [N](https://github.com/airbytehq/airbyte/pull/N) | subject |
+    const AIRBYTE_ROW = /^\| (\d+\.\d+\.\d+) \| (\d{4}-\d{2}-\d{2}) \| \[(\d+)\]\(https:\/\/github\.com\/airbytehq\/airbyte\/pull\/(\d+)\) \| ([^\s].*[^\s]) \|?$/;
+    for (const p of pages) {
+      const page = readFileSync(p, 'utf8');
+      const table = findChangelogTable(page.split('\n'))!;
+      const newest = table.rows.find((r) => r.version)!;
+      const result = addChangelogEntry(page, { version: '99.0.0', date: '2030-01-01', pr: 99999, message: 'Corpus check' });
+      const lines = result.text.split('\n');
+      expect(lines.filter((_, i) => i !== result.line! - 1), p).toEqual(page.split('\n'));
+      expect(lines[result.line! - 1], p).toMatch(AIRBYTE_ROW);
+      expect(result.line! - 1, p).toBe(table.order === 'desc' ? newest.line : table.end);
+    }
+  });
+
   it('finds a table with versions on every page', () => {
     expect(pages.length).toBeGreaterThan(60);
     for (const p of pages) {
