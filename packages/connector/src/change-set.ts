@@ -1,189 +1,201 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { listFiles } from './connector';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { unifiedDiff } from './diff';
+import { ConveyorError } from './problem';
+import { discardJournal, hasJournal, lstatOrUndefined, removeEmptyParents, removeEmptyTree, removeQuietly, restoreFromJournal, writeJournal } from './journal';
 
 export type Change =
   | { op: 'write'; path: string; content: string }
   | { op: 'delete'; path: string }
-  | { op: 'move'; from: string; to: string };
+  | { op: 'move'; from: string; to: string; overwrite?: boolean };
 
-interface JournalEntry {
-  path: string;
-  existed: boolean;
-  backup?: string;
-}
-
-const JOURNAL_DIR = '.conveyor-changeset';
+type Content = string | Buffer | null;
 
 /**
  * Several file writes, deletes and moves under one root that land together or not at all.
- * Before touching anything, every file the changes affect is copied into a journal under the root;
+ * Before touching anything, every path the changes affect is copied into a journal under the root;
  * if a step fails the journal restores them, and if the process dies mid-way the next
- * `recoverInterruptedChanges(root)` (every mutating stage calls it first) restores them.
+ * `recoverInterruptedChanges(root)` (every mutating stage calls it first, and so does `apply`) restores them.
+ * Paths are relative to the root and may not leave it. Moves copy bytes, so binary files survive them.
  */
 export class ChangeSet {
   readonly changes: Change[] = [];
   constructor(readonly root: string) {}
 
   write(path: string, content: string): this {
-    this.changes.push({ op: 'write', path, content });
+    this.changes.push({ op: 'write', path: this.checked(path, 'write'), content });
     return this;
   }
   /** Delete a file or a whole folder. */
   delete(path: string): this {
-    this.changes.push({ op: 'delete', path });
+    this.changes.push({ op: 'delete', path: this.checked(path, 'delete') });
     return this;
   }
-  move(from: string, to: string): this {
-    this.changes.push({ op: 'move', from, to });
+  /** Move a file or a whole folder. Refuses to replace an existing file unless `overwrite` is set. */
+  move(from: string, to: string, options: { overwrite?: boolean } = {}): this {
+    this.changes.push({ op: 'move', from: this.checked(from, 'move'), to: this.checked(to, 'move'), overwrite: options.overwrite });
     return this;
   }
   get isEmpty(): boolean {
-    return this.simulate().size === 0;
+    return this.plan().files.size === 0;
   }
 
   /** Final content of every path the changes touch (`null` = deleted), computed without writing. */
   simulate(): Map<string, string | null> {
-    const state = new Map<string, string | null>();
-    const current = (p: string) => (state.has(p) ? state.get(p)! : readIfFile(join(this.root, p)));
-    const filesUnder = (p: string) => {
-      const onDisk = isDirectory(join(this.root, p)) ? listFiles(this.root, p) : [];
-      const pending = [...state.keys()].filter((k) => k.startsWith(p + '/'));
-      return [...new Set([...onDisk, ...pending])];
-    };
-    for (const c of this.changes) {
-      if (c.op === 'write') state.set(c.path, c.content);
-      else if (c.op === 'delete') {
-        const files = filesUnder(c.path);
-        if (files.length) for (const f of files) state.set(f, null);
-        else state.set(c.path, null);
-      } else {
-        const content = current(c.from);
-        state.set(c.from, null);
-        state.set(c.to, content);
-      }
-    }
-    // Drop no-op entries so a second run of an idempotent plan is empty.
-    for (const [p, content] of state) if (content === readIfFile(join(this.root, p))) state.delete(p);
-    return state;
+    const out = new Map<string, string | null>();
+    for (const [p, c] of this.plan().files) out.set(p, c === null ? null : c.toString());
+    return out;
   }
 
   /** Paths (relative to root) that applying would change. */
   touched(): string[] {
-    return [...this.simulate().keys()].sort();
+    return [...this.plan().files.keys()].sort();
   }
 
   diff(displayPrefix = ''): string {
-    return [...this.simulate()]
+    return [...this.plan().files]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([p, content]) => unifiedDiff(readIfFile(join(this.root, p)), content, displayPrefix + p))
+      .map(([p, content]) => {
+        const before = readOnDisk(join(this.root, p));
+        if ([before, content].some((c) => c !== null && Buffer.from(c).includes(0)))
+          return `Binary files ${before === null ? '/dev/null' : 'a/' + displayPrefix + p} and ${content === null ? '/dev/null' : 'b/' + displayPrefix + p} differ\n`;
+        return unifiedDiff(before && before.toString(), content && content.toString(), displayPrefix + p);
+      })
       .join('');
   }
 
   /** Apply every change, or none. Returns the touched paths. */
   apply(): string[] {
-    const plan = this.simulate();
-    if (plan.size === 0) return [];
+    // A journal left by a killed run describes the disk before it: restore first, then plan against that.
     recoverInterruptedChanges(this.root);
-    const journalDir = join(this.root, JOURNAL_DIR);
-    mkdirSync(join(journalDir, 'backup'), { recursive: true });
-    const entries: JournalEntry[] = [];
-    let i = 0;
-    for (const p of plan.keys()) {
-      const abs = join(this.root, p);
-      const existed = existsSync(abs);
-      const entry: JournalEntry = { path: p, existed };
-      if (existed) {
-        entry.backup = `backup/${i++}`;
-        copyFileSync(abs, join(journalDir, entry.backup));
-      }
-      entries.push(entry);
-    }
-    writeFileSync(join(journalDir, 'journal.json'), JSON.stringify({ root: this.root, entries }, null, 1));
+    const { files, removedDirs } = this.plan();
+    if (files.size === 0) return [];
+    writeJournal(this.root, files.keys(), removedDirs);
     try {
       let step = 0;
-      for (const [p, content] of plan) {
+      // Deletes first: a new file may take the place of a deleted folder, or a new folder of a deleted file.
+      const deletes = [...files].filter(([, c]) => c === null).map(([p]) => p);
+      for (const p of deletes) {
         testPause(step++);
-        const abs = join(this.root, p);
-        if (content === null) rmSync(abs, { force: true });
-        else {
-          mkdirSync(dirname(abs), { recursive: true });
-          const tmp = `${abs}.conveyor-tmp`;
-          writeFileSync(tmp, content);
-          renameSync(tmp, abs);
-        }
+        removeQuietly(join(this.root, p));
       }
-      removeEmptyDirs(this.root, [...plan].filter(([, c]) => c === null).map(([p]) => p));
+      for (const d of removedDirs) removeEmptyTree(join(this.root, d));
+      removeEmptyParents(this.root, deletes);
+      for (const [p, content] of files) {
+        if (content === null) continue;
+        testPause(step++);
+        writeAtomically(join(this.root, p), content);
+      }
     } catch (e) {
-      restore(this.root);
+      restoreFromJournal(this.root);
       throw e;
     }
-    rmSync(journalDir, { recursive: true, force: true });
-    return [...plan.keys()].sort();
+    discardJournal(this.root);
+    return [...files.keys()].sort();
+  }
+
+  private checked(path: string, op: string): string {
+    const p = normalize(path).split('\\').join('/');
+    if (!path || isAbsolute(path) || p === '..' || p.startsWith('../') || p === '.')
+      throw new ConveyorError(`cannot ${op} ${JSON.stringify(path)}: expected a path inside the folder, relative to it`, { file: this.root });
+    return p;
+  }
+
+  /** The final state of every changed path, and the folders a delete or move empties. */
+  private plan(): { files: Map<string, Content>; removedDirs: string[] } {
+    const state = new Map<string, Content>();
+    const removedDirs: string[] = [];
+    const current = (p: string): Content => (state.has(p) ? state.get(p)! : readOnDisk(join(this.root, p)));
+    const filesUnder = (p: string) => {
+      const onDisk = isDirectory(join(this.root, p)) ? walk(this.root, p) : [];
+      const pending = [...state.keys()].filter((k) => k.startsWith(p + '/'));
+      return [...new Set([...onDisk, ...pending])].filter((f) => state.get(f) !== null);
+    };
+    const fail = (message: string, p: string): never => {
+      throw new ConveyorError(message, { file: join(this.root, p) });
+    };
+    for (const c of this.changes) {
+      if (c.op === 'write') state.set(c.path, c.content);
+      else if (c.op === 'delete') {
+        if (isDirectory(join(this.root, c.path)) || filesUnder(c.path).length) {
+          removedDirs.push(c.path);
+          for (const f of filesUnder(c.path)) state.set(f, null);
+        } else state.set(c.path, null);
+      } else if (c.from !== c.to) {
+        const single = current(c.from);
+        const files = single !== null && !isDirectory(join(this.root, c.from)) ? [c.from] : filesUnder(c.from);
+        if (!files.length) fail(`cannot move ${c.from} to ${c.to}: expected a file or folder at ${c.from}, found nothing`, c.from);
+        if (files.length > 1 || files[0] !== c.from) removedDirs.push(c.from);
+        const moves = files.map((f) => [f, c.to + f.slice(c.from.length)] as const);
+        for (const [, dest] of moves)
+          if (!c.overwrite && current(dest) !== null && !moves.some(([src]) => src === dest))
+            fail(`cannot move ${c.from} to ${c.to}: ${dest} already exists (expected a free destination; pass { overwrite: true } to replace it)`, dest);
+        const contents = moves.map(([src]) => current(src));
+        for (const [src] of moves) state.set(src, null);
+        moves.forEach(([, dest], i) => state.set(dest, contents[i]));
+      }
+    }
+    for (const [p, content] of state) {
+      if (content === null) continue;
+      if (isDirectory(join(this.root, p)) && filesUnder(p).length)
+        fail(`cannot write ${p}: it is a folder with files (expected a file path; delete the folder in the same change set first)`, p);
+      for (let d = dirname(p); d !== '.' && d !== ''; d = dirname(d))
+        if (state.get(d) !== null && lstatOrUndefined(join(this.root, d))?.isFile()) fail(`cannot write ${p}: ${d} is a file, expected a folder`, d);
+    }
+    // Drop no-op entries so a second run of an idempotent plan is empty.
+    for (const [p, content] of state) {
+      const abs = join(this.root, p);
+      if (content === null) {
+        if (lstatOrUndefined(abs) === undefined) state.delete(p);
+      } else if (!isDirectory(abs) && readOnDisk(abs)?.equals(Buffer.from(content))) state.delete(p);
+    }
+    return { files: state, removedDirs: [...new Set(removedDirs)].filter((d) => isDirectory(join(this.root, d))) };
   }
 }
 
 /** Restore the files of a change set that was interrupted (process killed); true when something was restored. */
 export function recoverInterruptedChanges(root: string): boolean {
-  if (!existsSync(join(root, JOURNAL_DIR, 'journal.json'))) {
-    rmSync(join(root, JOURNAL_DIR), { recursive: true, force: true });
+  if (!hasJournal(root)) {
+    discardJournal(root);
     return false;
   }
-  restore(root);
+  restoreFromJournal(root);
   return true;
 }
 
-function restore(root: string): void {
-  const journalDir = join(root, JOURNAL_DIR);
-  const { entries } = JSON.parse(readFileSync(join(journalDir, 'journal.json'), 'utf8')) as { entries: JournalEntry[] };
-  for (const e of entries) {
-    const abs = join(root, e.path);
-    removeQuietly(`${abs}.conveyor-tmp`);
-    if (e.existed && e.backup) {
-      mkdirSync(dirname(abs), { recursive: true });
-      copyFileSync(join(journalDir, e.backup), abs);
-    } else removeQuietly(abs);
-  }
-  removeEmptyDirs(root, entries.filter((e) => !e.existed).map((e) => e.path));
-  rmSync(journalDir, { recursive: true, force: true });
+/** Write through a temporary file and a rename, keeping the permissions of the file it replaces. */
+function writeAtomically(abs: string, content: string | Buffer): void {
+  const stat = lstatOrUndefined(abs);
+  if (stat?.isDirectory()) removeEmptyTree(abs);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = `${abs}.conveyor-tmp`;
+  writeFileSync(tmp, content);
+  if (stat?.isFile()) chmodSync(tmp, stat.mode & 0o7777);
+  renameSync(tmp, abs);
 }
 
-/** Remove a file that may not exist, or whose parent may be a file (ENOTDIR): both mean nothing to remove. */
-function removeQuietly(abs: string): void {
+/** Bytes of the file at `abs` (following a link), or null when there is no readable file there. */
+function readOnDisk(abs: string): Buffer | null {
   try {
-    rmSync(abs, { force: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
-  }
-}
-
-function removeEmptyDirs(root: string, paths: string[]): void {
-  const dirs = new Set<string>();
-  for (const p of paths) for (let d = dirname(p); d !== '.' && d !== ''; d = dirname(d)) dirs.add(d);
-  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
-    try {
-      rmdirSync(join(root, d));
-    } catch {
-      // not empty, or already gone
-    }
-  }
-}
-
-function readIfFile(abs: string): string | null {
-  try {
-    return readFileSync(abs, 'utf8');
+    return readFileSync(abs);
   } catch {
     return null;
   }
 }
 
 function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
+  return lstatOrUndefined(abs)?.isDirectory() ?? false;
+}
+
+/** Files and links (not followed) under `rel`, relative to root. */
+function walk(root: string, rel: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const child = `${rel}/${e.name}`;
+    if (e.isDirectory()) out.push(...walk(root, child));
+    else out.push(child);
   }
+  return out;
 }
 
 /** Test hook: `CONVEYOR_TEST_PAUSE_AT_STEP=n` blocks before step n so a test can kill the process mid-apply. */

@@ -1,81 +1,42 @@
-/** Line-based unified diff (Myers' O(ND) algorithm), for `--dry-run` output. */
-type Op = { kind: ' ' | '-' | '+'; line: string };
+/** Line-based unified diff for `--dry-run` output, in the format `diff -u` writes and `patch -p1` / `git apply` read. */
+import { editScript, type Op } from './myers';
 
+/**
+ * Lines with their terminator kept, so `last` and `last\n` differ the way they do for `diff -u` (a file that
+ * gains or loses its final newline is a change, shown with `\ No newline at end of file`).
+ */
 function splitLines(text: string): string[] {
   if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  return text.split(/(?<=\n)/);
 }
 
-function diffLines(a: string[], b: string[]): Op[] {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const middle = myers(a.slice(start, endA), b.slice(start, endB));
-  return [
-    ...a.slice(0, start).map((line) => ({ kind: ' ' as const, line })),
-    ...middle,
-    ...a.slice(endA).map((line) => ({ kind: ' ' as const, line })),
-  ];
-}
-
-function myers(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  outer: for (let d = 0; d <= max; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) break outer;
-    }
-  }
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0 && (x > 0 || y > 0); d--) {
-    const vd = trace[d];
-    const k = x - y;
-    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK];
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: ' ', line: a[--x] }), y--;
-    if (d > 0) {
-      if (x === prevX) ops.push({ kind: '+', line: b[--y] });
-      else ops.push({ kind: '-', line: a[--x] });
-    }
-  }
-  return ops.reverse();
+function formatOp(o: Op): string {
+  return o.line.endsWith('\n') ? o.kind + o.line : `${o.kind}${o.line}\n\\ No newline at end of file\n`;
 }
 
 /** A unified diff of two texts; empty when they are equal. `null` stands for a file that does not exist. */
 export function unifiedDiff(before: string | null, after: string | null, fromName: string, toName = fromName, context = 3): string {
   if (before === after) return '';
-  const ops = diffLines(splitLines(before ?? ''), splitLines(after ?? ''));
+  const ops = editScript(splitLines(before ?? ''), splitLines(after ?? ''));
   const header = `--- ${before === null ? '/dev/null' : 'a/' + fromName}\n+++ ${after === null ? '/dev/null' : 'b/' + toName}\n`;
   const hunks: string[] = [];
+  // Line numbers where each op starts, counted once (a per-hunk recount from the top is quadratic).
+  let aLine = 1;
+  let bLine = 1;
+  let counted = 0;
+  const advanceTo = (j: number) => {
+    for (; counted < j; counted++) {
+      if (ops[counted].kind !== '+') aLine++;
+      if (ops[counted].kind !== '-') bLine++;
+    }
+  };
   let i = 0;
   while (i < ops.length) {
     if (ops[i].kind === ' ') {
       i++;
       continue;
     }
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     // Extend the hunk while changes are closer than 2*context lines apart.
     for (let j = i; j < ops.length; j++) {
@@ -83,18 +44,12 @@ export function unifiedDiff(before: string | null, after: string | null, fromNam
       else if (j - end > 2 * context) break;
     }
     end = Math.min(ops.length - 1, end + context);
-    let aLine = 1;
-    let bLine = 1;
-    for (let j = 0; j < start; j++) {
-      if (ops[j].kind !== '+') aLine++;
-      if (ops[j].kind !== '-') bLine++;
-    }
+    advanceTo(start);
     const body = ops.slice(start, end + 1);
     const aCount = body.filter((o) => o.kind !== '+').length;
     const bCount = body.filter((o) => o.kind !== '-').length;
-    hunks.push(`@@ -${aCount ? aLine : aLine - 1},${aCount} +${bCount ? bLine : bLine - 1},${bCount} @@\n` + body.map((o) => o.kind + o.line + '\n').join(''));
+    hunks.push(`@@ -${aCount ? aLine : aLine - 1},${aCount} +${bCount ? bLine : bLine - 1},${bCount} @@\n` + body.map(formatOp).join(''));
     i = end + 1;
-    start = i;
   }
   return header + hunks.join('');
 }
