@@ -177,7 +177,11 @@ async function check(b: Build, manifest: Node, streamNodes: Node[], emit: Emit):
     const stream = streams.find((s) => s.name === name);
     if (!stream) return fail(`${name} is not part of the catalog. Expected one of ${pyRepr(streams.map((s) => s.name))}.`);
     try {
-      const first = stream.cursor ? stream.cursor.slices()[0] : (await stream.partitions().next()).value;
+      let first: Record<string, unknown> | undefined;
+      if (stream.partitionCursor) {
+        const partition = (await stream.partitions().next()).value as Record<string, unknown> | undefined;
+        first = partition ? stream.partitionCursor.slicesOf(partition).slices[0] : undefined;
+      } else first = stream.cursor ? stream.cursor.slices()[0] : (await stream.partitions().next()).value;
       if (first !== undefined) {
         const it = stream.readSlice(first as Record<string, unknown>, 1);
         await it.next();
@@ -215,7 +219,29 @@ async function read(b: Build, streamNodes: Node[], o: RunOptions, emit: Emit): P
       emit(recordMessage(name, record));
     };
     try {
-      if (stream.cursor) {
+      if (stream.partitionCursor) {
+        const pc = stream.partitionCursor;
+        pc.setState(configured.sync_mode === 'incremental' ? states.get(name) : undefined);
+        let first = true;
+        try {
+          for await (const partition of stream.partitions()) {
+            const { cursor, slices } = pc.slicesOf(partition);
+            for (let i = 0; i < slices.length; i++) {
+              for await (const record of stream.readSlice(slices[i])) if (cursor.observe(record, slices[i])) out(record);
+              cursor.markClosed();
+              if (i === slices.length - 1) pc.closePartition(cursor);
+              if (first) {
+                emit(stateMessage(name, pc.state(false), count));
+                count = 0;
+                first = false;
+              }
+            }
+          }
+        } finally {
+          emit(stateMessage(name, pc.state(true), count));
+          count = 0;
+        }
+      } else if (stream.cursor) {
         const cursor = stream.cursor;
         cursor.setState(configured.sync_mode === 'incremental' ? states.get(name) : undefined);
         try {

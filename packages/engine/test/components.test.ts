@@ -134,4 +134,26 @@ describe('engine components', () => {
     await read(withBase(stream('s', simple('/t', auth('request_parameter')))));
     expect(log.map((l) => l.url)).toEqual(['/login', '/t?X-Token=sess-1']);
   });
+  it('keeps one cursor per partition under a partition router and resumes each from its own state', async () => {
+    routes.set('/pp', (req) => {
+      const q = new URL(req.url!, 'http://x').searchParams;
+      const team = q.get('team');
+      const all = [{ id: 1, team: 'a', t: '2024-01-02' }, { id: 2, team: 'a', t: '2024-01-03' }, { id: 3, team: 'b', t: '2024-01-02' }];
+      return { body: JSON.stringify({ data: all.filter((r) => r.team === team && r.t >= q.get('since')! && r.t <= q.get('until')!) }) };
+    });
+    const retriever = simple('/pp', '', 'field_path: [data]', '      partition_router: {type: ListPartitionRouter, cursor_field: team, values: [a, b], request_option: {type: RequestOption, inject_into: request_parameter, field_name: team}}');
+    const cursor = `    incremental_sync: {type: DatetimeBasedCursor, cursor_field: t, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-01", end_datetime: "2024-01-04", start_time_option: {type: RequestOption, inject_into: request_parameter, field_name: since}, end_time_option: {type: RequestOption, inject_into: request_parameter, field_name: until}}`;
+    const first = await read(withBase(stream('s', retriever, cursor)), {}, undefined, 'incremental');
+    expect(first.records.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(log.map((l) => l.url)).toEqual(['/pp?team=a&since=2024-01-01&until=2024-01-04', '/pp?team=b&since=2024-01-01&until=2024-01-04']);
+    const final = first.states.at(-1)!;
+    expect(final).toMatchObject({
+      use_global_cursor: false,
+      states: [{ partition: { team: 'a' }, cursor: { t: '2024-01-03' } }, { partition: { team: 'b' }, cursor: { t: '2024-01-02' } }],
+      state: { t: '2024-01-03' },
+    });
+    const again = await read(withBase(stream('s', retriever, cursor)), {}, [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: final } }], 'incremental');
+    expect(log.map((l) => l.url)).toEqual(['/pp?team=a&since=2024-01-03&until=2024-01-04', '/pp?team=b&since=2024-01-02&until=2024-01-04']);
+    expect(again.records.map((r) => r.id)).toEqual([2, 3]);
+  });
 });

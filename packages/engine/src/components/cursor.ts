@@ -90,6 +90,18 @@ export class DatetimeCursor {
     throw new Error(`No format in ${JSON.stringify(this.inputFormats)} matching ${pyStr(value)}`);
   }
 
+  private closed = false;
+
+  /** A slice of this cursor has been read completely. */
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  /** Whether the cursor has a state worth saving (an input state, or a slice read). */
+  touched(): boolean {
+    return this.closed || this.priorState !== undefined;
+  }
+
   setState(state: Record<string, unknown> | undefined): void {
     const prior = state && state[this.cursorField] !== undefined ? this.parse(state[this.cursorField]) : undefined;
     this.priorState = prior;

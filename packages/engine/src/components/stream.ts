@@ -12,11 +12,14 @@ import { buildPaginator, type Paginator } from './paginator';
 import { buildDecoder, buildRecordSelector, buildTransformation, loadSchema, type RecordSelector, type Record_ } from './records';
 import { buildPartitionRouter, type PartitionRouter, type Slice } from './partitions';
 import { DatetimeCursor } from './cursor';
+import { PerPartitionCursor } from './partition-cursor';
 
 export class DeclarativeStream {
   readonly name: string;
   readonly primaryKey: string[][] | undefined;
   readonly cursor: DatetimeCursor | undefined;
+  /** Set when a datetime cursor runs under a partition router (state per partition). */
+  readonly partitionCursor: PerPartitionCursor | undefined;
   private router: PartitionRouter | undefined;
   private requester: Requester;
   private paginator: Paginator;
@@ -39,7 +42,8 @@ export class DeclarativeStream {
     this.router = buildPartitionRouter(b, retriever.partition_router as Node | Node[] | undefined, readParent);
     this.cursor = node.incremental_sync ? new DatetimeCursor(b, node.incremental_sync as Node) : undefined;
     if (this.cursor && this.router) {
-      throw b.error(node.incremental_sync, 'DatetimeBasedCursor together with a partition_router (per-partition state) is not supported by conveyor-manifest');
+      const routerNode = retriever.partition_router as Node;
+      this.partitionCursor = new PerPartitionCursor(b, node.incremental_sync as Node, routerNode.type === 'SubstreamPartitionRouter' ? {} : undefined);
     }
     this.ignoreSlicerOnPages = retriever.ignore_stream_slicer_parameters_on_paginated_requests === true;
   }
@@ -56,6 +60,15 @@ export class DeclarativeStream {
   }
 
   private slicerOptions(slice: Slice): Injection {
+    if (this.router && this.cursor) {
+      const parts = [this.router.options(slice), this.cursor.options(slice)];
+      return {
+        headers: combine(parts.map((p) => p.headers), 'request headers'),
+        params: combine(parts.map((p) => p.params), 'request parameters'),
+        json: combine(parts.map((p) => p.json), 'request body json'),
+        data: combine(parts.map((p) => p.data), 'request body data'),
+      };
+    }
     if (this.router) return this.router.options(slice);
     if (this.cursor) return this.cursor.options(slice);
     return emptyInjection();
@@ -95,6 +108,12 @@ export function normalisePrimaryKey(pk: unknown): string[][] | undefined {
 /** A parent stream's records across its partitions (full refresh), for SubstreamPartitionRouter. */
 async function* readParent(b: Build, node: Node): AsyncGenerator<{ record: Record_; slice: Slice }> {
   const stream = new DeclarativeStream(b, node);
+  if (stream.partitionCursor) {
+    for await (const partition of stream.partitions()) {
+      for (const slice of stream.partitionCursor.slicesOf(partition).slices) for await (const record of stream.readSlice(slice)) yield { record, slice };
+    }
+    return;
+  }
   if (stream.cursor) {
     for (const slice of stream.cursor.slices()) for await (const record of stream.readSlice(slice)) yield { record, slice };
     return;
