@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stage } from '../src/stage';
 import type { ImportFinding } from '../src/findings';
-import { CORPUS, tempDir } from '../../../test/support';
+import { CORPUS, copyConnector, tempDir } from '../../../test/support';
 
 const ws = tempDir('import-check-corpus-');
 afterAll(() => ws.cleanup());
@@ -137,5 +137,26 @@ describe('nested config references', () => {
   it('does not count indexing a top-level list input as nested (newsdata reads config["country"][0])', async () => {
     const report = await check('fleet-2024-06/source-newsdata');
     expect(report.findings.filter((f) => f.rule === 'nested-config')).toEqual([]);
+  });
+});
+
+describe('--fix over the fleet', () => {
+  const RANK: Record<string, number> = { invalid: 0, 'yaml-only': 1, ui: 2, 'not-applicable': 3 };
+  const fleet = cases.filter((c) => c.startsWith('fleet-2024-06/source-'));
+  it.each(fleet)('%s: never crashes, never makes the verdict worse, and a second --fix changes nothing', async (rel) => {
+    const t = tempDir('import-check-fleet-fix-');
+    try {
+      const name = rel.split('/')[1];
+      copyConnector(join(CORPUS, rel), t.dir, name);
+      const dir = join(t.dir, name);
+      const before = (await stage.runOne(dir, {}, t.dir)).report as { verdict: string };
+      const fixed = (await stage.runOne(dir, { fix: true }, t.dir)).report as { verdict: string; summary: string; findings: ImportFinding[] };
+      expect(fixed.findings.filter((f) => f.rule === 'internal')).toEqual([]);
+      expect(RANK[fixed.verdict]).toBeGreaterThanOrEqual(RANK[before.verdict]);
+      const again = (await stage.runOne(dir, { fix: true }, t.dir)).report as { fix?: { applied: boolean } };
+      if (again.fix) expect(again.fix.applied).toBe(false);
+    } finally {
+      t.cleanup();
+    }
   });
 });
