@@ -56,6 +56,17 @@ export function checkAuthenticator(
     if (body && Object.values(body).some((v) => typeof v !== 'string'))
       out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'refresh_request_body'], message: 'OAuth refresh_request_body values must all be strings for the Builder UI' });
   }
+  if (type === 'SessionTokenAuthenticator') {
+    const how = obj(a.request_authentication);
+    if (how && how.type !== 'ApiKey' && how.type !== 'Bearer')
+      out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'request_authentication'], message: `SessionTokenAuthenticator.request_authentication is a ${String(how.type)}; the Builder UI supports ApiKey and Bearer` });
+    const login = obj(obj(a.login_requester)?.authenticator);
+    if (login && !['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator'].includes(String(login.type)))
+      out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'login_requester', 'authenticator'], message: `the session login request authenticates with a ${String(login.type)}; the Builder UI supports NoAuth, ApiKey, Bearer and Basic there` });
+    const decoder = obj(a.decoder);
+    if (decoder && decoder.type !== 'JsonDecoder' && decoder.type !== 'XmlDecoder')
+      out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'decoder'], message: `the session token response is read with a ${String(decoder.type)}; the Builder UI supports JSON and XML` });
+  }
   const props = obj(obj(obj(manifest.spec)?.connection_specification)?.properties);
   const fields = [...(SECRET_FIELDS[type] ?? [])];
   if (type === 'OAuthAuthenticator' && a.grant_type === 'client_credentials') fields.splice(fields.indexOf('refresh_token'), 1);

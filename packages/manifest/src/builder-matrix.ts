@@ -86,6 +86,12 @@ export function checkBuilderMatrix(manifest: Obj, origins?: WeakMap<object, Mani
     const rp: ManifestPath = [...sp, 'retriever', retriever!.requester ? 'requester' : 'creation_requester'];
     if (!supported(requester, rp, `${name}'s requester`, ['HttpRequester'], 'requester')) return;
     const req = requester!;
+    if (retriever!.type === 'AsyncRetriever') {
+      for (const f of ['polling_requester', 'download_requester'])
+        if (retriever![f] !== undefined) supported(retriever![f], [...sp, 'retriever', f], `${name}'s ${f}`, ['HttpRequester'], 'requester');
+      for (const f of ['status_extractor', 'download_target_extractor', 'download_extractor'])
+        if (retriever![f] !== undefined) supported(retriever![f], [...sp, 'retriever', f], `${name}'s ${f}`, ['DpathExtractor'], 'record-selector');
+    }
     const auth = JSON.stringify(comparableAuth(req.authenticator));
     if (!first) first = { url: req.url_base, auth, index: i };
     else {

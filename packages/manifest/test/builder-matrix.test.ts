@@ -98,3 +98,16 @@ ${parentRef}${configs}`;
     ]);
   });
 });
+
+describe('session token and async retrievers', () => {
+  it('checks what the Builder UI supports inside a SessionTokenAuthenticator', () => {
+    const auth = `        authenticator:
+          type: SessionTokenAuthenticator
+          login_requester: { type: HttpRequester, url_base: "https://x.io", path: /login, authenticator: { type: OAuthAuthenticator, client_id: a, client_secret: b, refresh_token: c, token_refresh_endpoint: "https://x.io/t" } }
+          session_token_path: [token]
+          request_authentication: { type: Bearer }
+`;
+    const found = matrix(manifest(stream('a', req('https://x.io', auth))));
+    expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/login request authenticates with a OAuthAuthenticator/)]);
+  });
+});
