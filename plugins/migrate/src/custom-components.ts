@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { locate, type Connector, type Problem, type YamlFile } from '@conveyor/connector';
-import { CUSTOM_COMPONENTS_MAPPING } from '@conveyor/manifest';
+import { CUSTOM_COMPONENTS_MAPPING, readPythonClasses, suggestReplacement, type PythonClass } from '@conveyor/manifest';
 
 export interface CustomComponent {
   className: string;
@@ -37,35 +37,29 @@ export function findCustomComponents(manifest: YamlFile): CustomComponent[] {
   return out;
 }
 
-/** CDK components that often do a custom component's job, by custom type (compatibility guide, CDK schema). */
-const CDK_ALTERNATIVES: Record<string, string> = {
-  CustomAuthenticator: 'ApiKeyAuthenticator, BearerAuthenticator, BasicHttpAuthenticator, OAuthAuthenticator, SessionTokenAuthenticator or JwtAuthenticator',
-  CustomPaginationStrategy: 'PageIncrement, OffsetIncrement or CursorPagination',
-  CustomRecordExtractor: 'DpathExtractor (with a RecordFilter or transformations for reshaping)',
-  CustomRecordFilter: 'RecordFilter with a `condition`',
-  CustomPartitionRouter: 'ListPartitionRouter or SubstreamPartitionRouter',
-  CustomTransformation: 'AddFields, RemoveFields, KeysToLower, KeysToSnakeCase, FlattenFields, DpathFlattenFields or KeysReplace',
-  CustomBackoffStrategy: 'ConstantBackoffStrategy, ExponentialBackoffStrategy, WaitTimeFromHeader or WaitUntilTimeFromHeader',
-  CustomErrorHandler: 'DefaultErrorHandler with response_filters (or a CompositeErrorHandler)',
-  CustomSchemaLoader: 'InlineSchemaLoader or DynamicSchemaLoader',
-  CustomIncrementalSync: 'DatetimeBasedCursor or IncrementingCountCursor',
-  CustomStateMigration: 'LegacyToPerPartitionStateMigration (only for that case)',
-  CustomDecoder: 'JsonDecoder, JsonlDecoder, XmlDecoder, CsvDecoder, GzipDecoder or ZipfileDecoder',
-  CustomSchemaNormalization: 'SchemaNormalization Default',
-};
-
-/** Findings refusing the package layout's migration: one per custom class, saying what could replace it. */
-export function refuseCustomComponents(found: CustomComponent[], manifestFile: string): Problem[] {
+/**
+ * Findings refusing the package layout's migration: one per custom class, saying which CDK component
+ * could replace it (import-check's suggestReplacement, reading the class's base classes and code where the
+ * module is there to read).
+ */
+export function refuseCustomComponents(found: CustomComponent[], manifestFile: string, connector: Connector): Problem[] {
+  const modules = new Map<string, Map<string, PythonClass> | undefined>();
+  const classesOf = (className: string) => {
+    const file = join(connector.root, `${className.split('.').slice(0, -1).join('/')}.py`);
+    if (!modules.has(file)) modules.set(file, existsSync(file) ? readPythonClasses(readFileSync(file, 'utf8')) : undefined);
+    return modules.get(file);
+  };
   return found.map((c) => {
-    const alt = CDK_ALTERNATIVES[c.type];
+    const s = suggestReplacement(c.type, c.className, classesOf(c.className));
+    const what = s.replaceWith ? `replace it with ${s.replaceWith.join(' or ')} (${s.confidence}: ${s.reason})` : `no CDK component is known to replace it: ${s.reason}`;
     return {
       rule: 'custom-component',
       severity: 'error' as const,
-      message: `${c.type} ${c.className}: the seed's layout has no Python components${alt ? `; the CDK's ${alt} may do its job` : '; no declarative component replaces it, so its logic must be re-expressed or the stream dropped'}`,
+      message: `${c.type} ${c.className}: the seed's layout has no Python components; ${what}`,
       file: manifestFile,
       line: c.line,
       column: c.column,
-      fix: 'replace it with a CDK component (see import-check), or rerun with --custom-components=keep to keep the Python',
+      fix: 'replace it with a CDK component, or rerun with --custom-components=keep to keep the Python',
     };
   });
 }

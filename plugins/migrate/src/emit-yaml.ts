@@ -76,9 +76,14 @@ function emitSeq(items: Json[], indent: string, out: string[]): void {
   }
 }
 
-/** The YAML text of a JSON-like value (a mapping at the top). */
+/** The YAML text of a JSON-like value (a mapping at the top), a blank line between top-level keys. */
 export function emitYaml(value: Record<string, unknown>): string {
-  const out: string[] = [];
-  emitMap(value as { [k: string]: Json }, '', out);
-  return out.join('\n') + '\n';
+  const sections: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const out: string[] = [];
+    emitMap({ [k]: v as Json }, '', out);
+    sections.push(out.join('\n'));
+  }
+  return sections.join('\n\n') + '\n';
 }

@@ -38,7 +38,7 @@ export function planManifestOnly(connector: Connector, o: MigrateOptions, worksp
 
   const custom = findCustomComponents(start.file);
   const keepCustom = (o.customComponents ?? 'keep') === 'keep';
-  if (custom.length && !keepCustom) return { changeSet, findings: [...findings, ...refuseCustomComponents(custom, manifestFile)], blocked: true };
+  if (custom.length && !keepCustom) return { changeSet, findings: [...findings, ...refuseCustomComponents(custom, manifestFile, connector)], blocked: true };
   const move = planComponentsMove(connector, custom, manifestFile);
   findings.push(...move.problems);
 

@@ -50,7 +50,7 @@ export function planPackage(connector: Connector, o: MigrateOptions, workspaceRo
 
   const custom = findCustomComponents(start.file);
   const keep = (o.customComponents ?? 'refuse') === 'keep';
-  if (custom.length && !keep) return { changeSet, findings: [...findings, ...refuseCustomComponents(custom, manifestFile)], blocked: true };
+  if (custom.length && !keep) return { changeSet, findings: [...findings, ...refuseCustomComponents(custom, manifestFile, connector)], blocked: true };
   // Modules the kept custom components live in (source_<pkg>.components.X → source_<pkg>/components.py).
   const keptModules = new Set(keep ? custom.filter((c) => c.className.startsWith(`${pkg}.`)).map((c) => `${c.className.split('.').slice(0, -1).join('/')}.py`) : []);
 

@@ -24,8 +24,11 @@ export function listedFiles(caseDir: string, side: 'before' | 'after'): string[]
     .sort();
 }
 
-function standIn(path: string, pkg: string, className: string): string {
+function standIn(path: string, pkg: string, className: string, pythonStreams: boolean): string {
   const base = path.split('/').pop()!;
+  // A package shipping streams.py has Python streams, which its source.py declares.
+  if (base === 'source.py' && pythonStreams)
+    return `from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource\n\nfrom .streams import python_streams\n\n\nclass ${className}(YamlDeclarativeSource):\n    def streams(self, config):\n        return super().streams(config) + python_streams(config)\n`;
   if (base === 'source.py')
     return `from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource\n\n\nclass ${className}(YamlDeclarativeSource):\n    def __init__(self):\n        super().__init__(**{"path_to_yaml": "manifest.yaml"})\n`;
   if (base === 'run.py') return `import sys\n\nfrom airbyte_cdk.entrypoint import launch\nfrom ${pkg} import ${className}\n\n\ndef run():\n    launch(${className}(), sys.argv[1:])\n`;
@@ -58,11 +61,13 @@ export function stageCase(kind: 'migrations' | 'inline-schemas', name: string, r
   }
   const pkg = name.replace(/-/g, '_');
   const className = 'Source' + name.replace(/^source-/, '').split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-  for (const f of listedFiles(caseDir, 'before')) {
+  const listed = listedFiles(caseDir, 'before');
+  const pythonStreams = listed.includes(`${pkg}/streams.py`);
+  for (const f of listed) {
     const abs = join(connector, f);
     if (existsSync(abs)) continue;
     mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, standIn(f, pkg, className));
+    writeFileSync(abs, standIn(f, pkg, className, pythonStreams));
   }
   return { repo, connector };
 }

@@ -14,6 +14,9 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
+/** Migrations redone in the Connector Builder (version 4.5.4, references kept): compared up to the Builder's rewrites. */
+const BUILDER_MADE = new Set(['source-aircall', 'source-configcat', 'source-getlago', 'source-lokalise']);
+
 /**
  * Where Airbyte's people changed a Builder-redone connector by hand in the same commit (these are not
  * migration rules, so they stay differences):
@@ -54,8 +57,7 @@ describe.skipIf(!cases.length)('manifest-only migration of Airbyte’s real "Mig
     // The same streams, spec and check once references are resolved.
     const ours = semanticParts(yamlOf(join(connector, 'manifest.yaml')));
     const theirs = semanticParts(yamlOf(join(after, 'manifest.yaml')));
-    const builderMade = readFileSync(join(after, 'manifest.yaml'), 'utf8').includes('$ref');
-    const diff = builderMade ? differences(builderForms(ours), builderForms(theirs)) : differences(ours, theirs);
+    const diff = BUILDER_MADE.has(name) ? differences(builderForms(ours), builderForms(theirs)) : differences(ours, theirs);
     expect(diff.filter((d) => !(HAND_EDITS[name] ?? []).some((re) => re.test(d)))).toEqual([]);
 
     // metadata.yaml as Airbyte left it, except the version bump (the release stage's job).

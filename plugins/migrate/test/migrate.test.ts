@@ -91,7 +91,7 @@ describe('package layout (the seed)', () => {
         rule: 'custom-component',
         file: join(dir, 'source_custom_pager/manifest.yaml'),
         line: 42,
-        message: expect.stringMatching(/CustomPaginationStrategy source_custom_pager\.components\.NextPageUrlPaginator.*CursorPagination/),
+        message: expect.stringMatching(/CustomPaginationStrategy source_custom_pager\.components\.NextPageUrlPaginator: .*replace it with CursorPagination/),
       }),
     );
     expect(snapshot(dir)).toEqual(before);
