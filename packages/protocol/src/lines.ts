@@ -44,10 +44,22 @@ export class LineSplitter {
 
   private keep(part: Buffer): void {
     if (part.length === 0) return;
-    if (this.dropped > 0 || this.partBytes + part.length > this.maxLineBytes) {
-      // Keep the first kilobyte for the message; count the rest.
-      if (this.dropped === 0) this.parts = [Buffer.concat(this.parts).subarray(0, 1024)];
+    if (this.dropped > 0) {
       this.dropped += part.length;
+      return;
+    }
+    if (this.partBytes + part.length > this.maxLineBytes) {
+      // Keep the first kilobyte for the message; from now on only count.
+      const head: Buffer[] = [];
+      let kept = 0;
+      for (const p of [...this.parts, part]) {
+        if (kept >= 1024) break;
+        head.push(p.subarray(0, 1024 - kept));
+        kept += Math.min(p.length, 1024 - kept);
+      }
+      this.dropped = this.partBytes + part.length;
+      this.parts = [Buffer.concat(head)];
+      this.partBytes = 0;
       return;
     }
     this.parts.push(part);

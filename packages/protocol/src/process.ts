@@ -120,6 +120,7 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
         durationMs: Date.now() - started,
       });
     };
+    let timeoutTask: Promise<unknown> = Promise.resolve();
     let forceTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
@@ -131,10 +132,11 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
         drainTimer = setTimeout(() => {
           child.stdout?.destroy();
           child.stderr?.destroy();
-          finish();
+          void timeoutTask.then(() => finish());
         }, KILL_GRACE_MS);
       }, KILL_GRACE_MS);
-      void Promise.resolve(opts.onTimeout?.()).catch(() => undefined);
+      // e.g. `docker kill`: the container outlives its client; wait for it before reporting.
+      timeoutTask = Promise.resolve(opts.onTimeout?.()).catch(() => undefined);
     }, opts.timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => opts.onStdout(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -154,6 +156,6 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
       // Children the connector left behind would hold stdout open: end them so 'close' can come.
       killGroup('SIGKILL');
     });
-    child.on('close', () => finish());
+    child.on('close', () => void timeoutTask.then(() => finish()));
   });
 }

@@ -80,3 +80,34 @@ export function checkShape(file: YamlFile, value: unknown, shape: Shape, path: P
   walk(value, shape, path);
   return problems;
 }
+
+const TRUE = new Set(['yes', 'y', 'true', 'on', '1']);
+const FALSE = new Set(['no', 'n', 'false', 'off', '0']);
+
+/**
+ * Booleans as CAT reads them: PyYAML (YAML 1.1) turns `yes`/`no`/`on`/`off` into booleans and pydantic
+ * accepts them, while YAML 1.2 keeps them as strings. Returns a copy with those strings converted.
+ */
+export function coerceBooleans(value: unknown, shape: Shape): unknown {
+  switch (shape.kind) {
+    case 'bool':
+      if (typeof value === 'string' && TRUE.has(value.toLowerCase())) return true;
+      if (typeof value === 'string' && FALSE.has(value.toLowerCase())) return false;
+      return value;
+    case 'list':
+      return Array.isArray(value) ? value.map((v) => coerceBooleans(v, shape.item)) : value;
+    case 'map':
+    case 'object':
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          const child = shape.kind === 'map' ? shape.value : shape.fields[k];
+          return [k, child ? coerceBooleans(v, child) : v];
+        }),
+      );
+    case 'either':
+      return shape.options.reduce((v, o) => coerceBooleans(v, o), value);
+    default:
+      return value;
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { locate, readYamlFile, type Problem, type YamlFile } from '@conveyor/connector';
-import { checkShape, formatPath } from './check-shape';
+import { checkShape, coerceBooleans, formatPath } from './check-shape';
 import { configShape, SUITES, type SuiteKey } from './shape';
 import type { CatConfig, Named, SuiteConfig, TestEntry } from './types';
 
@@ -22,12 +22,14 @@ export function loadCatConfig(root: string, fileName = CONFIG_FILE): LoadedConfi
 }
 
 export function parseCatConfig(file: YamlFile): LoadedConfig {
-  const raw = file.value as Record<string, unknown> | null;
+  let raw = file.value as Record<string, unknown> | null;
   const err = (message: string, at: (string | number)[] = []): Problem => ({ rule: 'cat-config', severity: 'error', message, file: file.file, ...locate(file, at) });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [err('expected a mapping with `connector_image` and `acceptance_tests`')] };
   if (raw.acceptance_tests !== undefined && raw.tests !== undefined) return { problems: [err('both `acceptance_tests` (current format) and `tests` (legacy format) are present; keep only `acceptance_tests`', ['tests'])] };
   const legacy = raw.tests !== undefined;
-  const problems = checkShape(file, raw, configShape(legacy));
+  const shape = configShape(legacy);
+  raw = coerceBooleans(raw, shape) as Record<string, unknown>;
+  const problems = checkShape(file, raw, shape);
   if (problems.length) return { problems };
 
   const suites: Partial<Record<SuiteKey, SuiteConfig>> = {};
