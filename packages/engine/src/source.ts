@@ -221,7 +221,7 @@ async function read(b: Build, streamNodes: Node[], o: RunOptions, emit: Emit): P
     try {
       if (stream.partitionCursor) {
         const pc = stream.partitionCursor;
-        pc.setState(configured.sync_mode === 'incremental' ? states.get(name) : undefined);
+        pc.setState(configured.sync_mode === 'incremental' ? stream.migrateState(states.get(name)) : undefined);
         let first = true;
         try {
           for await (const partition of stream.partitions()) {

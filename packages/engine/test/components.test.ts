@@ -155,5 +155,10 @@ describe('engine components', () => {
     const again = await read(withBase(stream('s', retriever, cursor)), {}, [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: final } }], 'incremental');
     expect(log.map((l) => l.url)).toEqual(['/pp?team=a&since=2024-01-03&until=2024-01-04', '/pp?team=b&since=2024-01-02&until=2024-01-04']);
     expect(again.records.map((r) => r.id)).toEqual([2, 3]);
+
+    const legacy = [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { a: { t: '2024-01-03' } } } }];
+    const migrated = await read(withBase(stream('s', retriever, `${cursor}\n    state_migrations: [{type: LegacyToPerPartitionStateMigration}]`)), {}, legacy, 'incremental');
+    expect(log.map((l) => l.url)).toEqual(['/pp?team=a&since=2024-01-03&until=2024-01-04', '/pp?team=b&since=2024-01-01&until=2024-01-04']);
+    expect(migrated.records.map((r) => r.id)).toEqual([2, 3]);
   });
 });

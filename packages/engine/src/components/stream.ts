@@ -28,7 +28,8 @@ export class DeclarativeStream {
 
   constructor(private b: Build, readonly node: Node) {
     expectType(b, node, ['DeclarativeStream']);
-    refuseFields(b, node, ['state_migrations', 'file_uploader']);
+    refuseFields(b, node, ['file_uploader']);
+    for (const m of (node.state_migrations as Node[]) ?? []) expectType(b, m, ['LegacyToPerPartitionStateMigration']);
     this.name = pyStr(evalString(node.name ?? '', b.config, {}, params(node)));
     this.primaryKey = normalisePrimaryKey(node.primary_key);
     const retriever = node.retriever as Node;
@@ -46,6 +47,17 @@ export class DeclarativeStream {
       this.partitionCursor = new PerPartitionCursor(b, node.incremental_sync as Node, routerNode.type === 'SubstreamPartitionRouter' ? {} : undefined);
     }
     this.ignoreSlicerOnPages = retriever.ignore_stream_slicer_parameters_on_paginated_requests === true;
+  }
+
+  /** LegacyToPerPartitionStateMigration: `{<partition value>: {<cursor>: v}}` becomes per-partition state. */
+  migrateState(state: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    if (!state || !(this.node.state_migrations as Node[] | undefined)?.length || 'states' in state) return state;
+    const router = (this.node.retriever as Node).partition_router as Node | undefined;
+    const configs = (router?.parent_stream_configs as Node[] | undefined) ?? [];
+    const field = configs[0]?.partition_field ?? router?.cursor_field;
+    const entries = Object.entries(state);
+    if (!field || !entries.length || !entries.every(([, v]) => v && typeof v === 'object' && !Array.isArray(v))) return state;
+    return { states: entries.map(([k, v]) => ({ partition: { [String(field)]: k }, cursor: v })) };
   }
 
   schema(): Record<string, unknown> {
