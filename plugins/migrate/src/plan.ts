@@ -29,6 +29,8 @@ export function planMigration(connector: Connector, o: MigrateOptions, workspace
       blocked: true,
       findings: [{ rule: 'layout', severity: 'error', message: `a ${connector.layout} connector has no manifest to migrate (expected source_<pkg>/manifest.yaml)`, file: connector.root }],
     };
+  // manifest-only rewrites metadata.yaml, so it has to be readable first.
+  if (o.layout === 'manifest-only' && connector.metadataErrors.length) return { changeSet: new ChangeSet(connector.root), blocked: true, findings: connector.metadataErrors };
   return o.layout === 'manifest-only' ? planManifestOnly(connector, o, workspaceRoot) : planPackage(connector, o, workspaceRoot);
 }
 

@@ -115,6 +115,23 @@ describe('manifest-only layout with custom components', () => {
     expect(text).not.toContain('source_custom_pager.components');
     expect(parse(readFileSync(join(dir, 'metadata.yaml'), 'utf8')).data.tags).toContain('language:manifest-only');
   });
+
+  it('refuses them when asked to, changing nothing', async () => {
+    const { repo, dir } = repoWith('source-custom-pager');
+    const before = snapshot(dir);
+    const { report } = await stage.runOne(dir, { layout: 'manifest-only', customComponents: 'refuse' }, repo);
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.rule)).toEqual(['custom-component']);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('refuses a metadata.yaml it cannot read, naming the problem', async () => {
+    const { repo, dir } = repoWith('source-tasklist', false);
+    writeFileSync(join(dir, 'metadata.yaml'), 'data:\n  name: [unclosed\n');
+    const { report } = await stage.runOne(dir, { layout: 'manifest-only', allowDirty: true }, repo);
+    expect(report.ok).toBe(false);
+    expect(report.findings[0]).toMatchObject({ severity: 'error', file: join(dir, 'metadata.yaml') });
+  });
 });
 
 describe('guarding the user’s work', () => {
