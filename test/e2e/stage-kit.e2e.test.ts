@@ -47,6 +47,16 @@ describe('connectors as Nx projects', () => {
     expect(report).toMatchObject({ stage: 'second', project: 'source-tasklist', ok: true, layout: 'low-code', findings: [] });
   });
 
+  it('in batch mode too: each task reports once, and only the broken connector fails', () => {
+    const r = runNx(ws.dir, ['run-many', '-t', 'second', '--batch', '--skip-nx-cache', '--output-style=stream']);
+    expect(r.code).not.toBe(0);
+    // Named with the line the YAML breaks on, once per task that read it.
+    expect(r.output).toMatch(/connectors\/source-broken\/metadata\.yaml:\d+:\d+: error \[yaml-syntax\]/);
+    for (const line of ['source-tasklist:first ✔', 'source-tasklist:second ✔', 'source-weather-notes:second ✔', 'source-python-only:second ✔', 'source-broken:second ✖'])
+      expect(r.output.split(line).length - 1, line).toBe(1);
+    expect(r.output).toMatch(/Failed tasks:\s+- source-broken:second\s*\n(?!- )/);
+  });
+
   it('answers a second run from the cache, in batch mode too', () => {
     writeFileSync(join(ws.dir, 'dist/stamp.log'), '');
     const r = runNx(ws.dir, ['run-many', '-t', 'second', '--batch', '--output-style=stream', '--exclude=source-broken']);

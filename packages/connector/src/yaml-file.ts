@@ -23,7 +23,8 @@ export function parseYaml<T = unknown>(text: string, file: string): YamlFile<T> 
     return {
       rule: 'yaml-syntax',
       severity: 'error' as const,
-      message: e.message.split('\n')[0],
+      // yaml repeats the position at the end of its message (` at line 3, column 1:`); it is in line/column already.
+      message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
       file,
       line: pos?.line,
       column: pos?.col,

@@ -1,11 +1,11 @@
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
-import { formatProblem, listFiles, readConnector } from '@conveyor/connector';
-import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { formatProblem, readConnector } from '@conveyor/connector';
 import { InferenceCache, inferConnectors } from './infer';
 import { appliesTo, dependsOnFor, registeredStages } from './registry';
 import { maskSecrets, reportDir, writeReport } from './report';
-import { runWithProgress } from './progress';
+import { runBatch, type BatchTaskResult } from './batch';
+import { pluginInputs } from './plugin-inputs';
 import type { InferredConnector, StageContext, StageDescriptor, StageOutcome, StagePluginOptions, StageReport } from './types';
 
 export interface StageDefinition<O extends object> {
@@ -144,26 +144,25 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
     return { success: report.ok };
   };
 
-  const batchExecutor = async (taskGraph: TaskGraphLike, inputs: Record<string, O>, overrides: O, context: ExecutorContextLike) => {
-    const results: Record<string, { success: boolean; terminalOutput: string; startTime: number; endTime: number }> = {};
+  // An async iterator: Nx reports each connector's task as soon as it finishes (see batch.ts).
+  const batchExecutor = (taskGraph: TaskGraphLike, inputs: Record<string, O>, overrides: O, context: ExecutorContextLike): AsyncGenerator<{ task: string; result: BatchTaskResult }> => {
     const ids = Object.keys(taskGraph.tasks);
-    await runWithProgress(
+    return runBatch(
       ids.map((id) => {
-        const task = taskGraph.tasks[id];
+        const project = taskGraph.tasks[id].target.project;
         return {
-          title: task.target.project,
+          id,
+          project,
           run: async () => {
-            const startTime = Date.now();
-            const options = normalizeOptions(def.defaultOptions, { ...(inputs[id] ?? {}), ...(overrides ?? {}) } as O);
-            const { report, output } = await runOne(task.target.project, projectRoot(context, task.target.project), options, context.root);
-            results[id] = { success: report.ok, terminalOutput: output, startTime, endTime: Date.now() };
-            return { ok: report.ok, summary: report.summary };
+            // Nx already merged each task's command-line overrides into its inputs, coerced to the schema's types.
+            const options = normalizeOptions(def.defaultOptions, (inputs[id] ?? overrides ?? {}) as O);
+            const { report, output } = await runOne(project, projectRoot(context, project), options, context.root);
+            return { ok: report.ok, summary: report.summary, output };
           },
         };
       }),
       `${descriptor.stage} × ${ids.length}`,
     );
-    return results;
   };
 
   return {
@@ -187,7 +186,7 @@ function projectRoot(context: ExecutorContextLike, project: string): string {
 export function normalizeOptions<O extends object>(defaults: O, given: O): O {
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries((given ?? {}) as Record<string, unknown>)) {
-    if (k === '_' || k === '$0' || k === 'conveyorPlugin') continue;
+    if (k === '_' || k === '$0' || k === 'conveyorPlugin' || k.startsWith('__')) continue;
     out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
   }
   return out as O;
@@ -197,62 +196,3 @@ function inferenceCacheFile(workspaceRoot: string, stage: string): string {
   const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
   return join(isAbsolute(dir) ? dir : join(workspaceRoot, dir), `conveyor-${stage}.hash.json`);
 }
-
-const inputsCache = new Map<string, { inputs: string[]; fingerprint?: string }>();
-
-/**
- * The plugin's own code as Nx inputs, so cached results are invalidated by a change to it: source folders
- * when the plugin (and the Conveyor packages it uses) live in this workspace, else the installed package version.
- */
-export function pluginInputs(pluginDir: string, workspaceRoot: string): { inputs: string[]; fingerprint?: string } {
-  const key = `${pluginDir}\0${workspaceRoot}`;
-  const hit = inputsCache.get(key);
-  if (hit) return hit;
-  const dirs = new Map<string, string>();
-  const visit = (dir: string) => {
-    let pkg: { name: string; dependencies?: Record<string, string> };
-    try {
-      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    } catch {
-      return;
-    }
-    if (dirs.has(pkg.name)) return;
-    dirs.set(pkg.name, dir);
-    for (const dep of Object.keys(pkg.dependencies ?? {})) {
-      if (!dep.startsWith('@conveyor/')) continue;
-      try {
-        visit(dirname(require.resolve(`${dep}/package.json`, { paths: [dir] })));
-      } catch {
-        // not installed: nothing to hash
-      }
-    }
-  };
-  visit(pluginDir);
-  const files: string[] = [];
-  const fingerprint = createHash('sha256');
-  for (const [name, dir] of dirs) {
-    const real = realpath(dir);
-    const rel = relative(workspaceRoot, real).split('\\').join('/');
-    if (!rel.startsWith('..') && !isAbsolute(rel) && !rel.includes('node_modules')) {
-      files.push(`{workspaceRoot}/${rel}/src/**/*`, `{workspaceRoot}/${rel}/package.json`);
-    } else {
-      // Installed outside the workspace (npm tarball, registry): Nx cannot hash those files, and an
-      // `externalDependencies` input fails when the package is not in the lockfile, so hash them here.
-      fingerprint.update(name);
-      for (const f of listFiles(real).filter((f) => !f.startsWith('node_modules/'))) fingerprint.update(f).update(readFileSync(join(real, f)));
-    }
-  }
-  const result = { inputs: files, fingerprint: files.length === dirs.size * 2 ? undefined : fingerprint.digest('hex').slice(0, 16) };
-  inputsCache.set(key, result);
-  return result;
-}
-
-function realpath(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
-

@@ -5,3 +5,5 @@ export * from './infer';
 export * from './report';
 export * from './progress';
 export * from './define-stage';
+export * from './batch';
+export * from './plugin-inputs';

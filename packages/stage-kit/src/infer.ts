@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { detectLayout } from '@conveyor/connector';
@@ -9,39 +9,55 @@ import { DEFAULT_CONNECTOR_GLOBS, type InferredConnector } from './types';
 interface MetadataFacts {
   kind: InferredConnector['kind'];
   tags: string[];
+  /** What is wrong, without the file name: the same text can sit in many connectors' metadata.yaml. */
   metadataError?: string;
 }
+
+/** Bump when readFacts changes, so a cache written by an older Conveyor is not trusted. */
+const CACHE_FORMAT = 2;
 
 /**
  * Facts inference needs from a metadata.yaml, cached by the file's content hash (in memory and in
  * Nx's workspace data folder), so re-computing the graph for hundreds of connectors parses nothing new.
+ * Only the entries used by the latest run are saved, so the file does not grow with every edit.
  */
 export class InferenceCache {
   private entries: Record<string, MetadataFacts> = {};
+  private readonly used = new Map<string, MetadataFacts>();
   private dirty = false;
   constructor(private readonly file?: string) {
     if (file && existsSync(file)) {
       try {
-        this.entries = JSON.parse(readFileSync(file, 'utf8'));
+        const saved = JSON.parse(readFileSync(file, 'utf8')) as { format?: number; entries?: Record<string, MetadataFacts> };
+        if (saved.format === CACHE_FORMAT && saved.entries && typeof saved.entries === 'object') this.entries = saved.entries;
       } catch {
         this.entries = {};
       }
     }
   }
+  /** Facts of one metadata.yaml; `file` only names it in the error message. */
   facts(text: string, file: string): MetadataFacts {
     const hash = createHash('sha1').update(text).digest('hex');
-    const hit = this.entries[hash];
-    if (hit) return hit;
-    const facts = readFacts(text, file);
-    this.entries[hash] = facts;
-    this.dirty = true;
-    return facts;
+    let facts = this.entries[hash];
+    if (!facts) {
+      facts = readFacts(text);
+      this.entries[hash] = facts;
+      this.dirty = true;
+    }
+    if (!this.used.has(hash)) {
+      this.used.set(hash, facts);
+      if (this.used.size !== Object.keys(this.entries).length) this.dirty = true;
+    }
+    return facts.metadataError ? { ...facts, metadataError: `${file}${facts.metadataError}` } : facts;
   }
   save(): void {
     if (!this.file || !this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(this.file, JSON.stringify(this.entries));
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      // Atomic: several plugin workers may save their caches while another process reads one.
+      writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, entries: Object.fromEntries(this.used) }));
+      renameSync(tmp, this.file);
       this.dirty = false;
     } catch {
       // A read-only workspace data folder only costs speed.
@@ -49,16 +65,19 @@ export class InferenceCache {
   }
 }
 
-function readFacts(text: string, file: string): MetadataFacts {
+/** `metadataError` starts with `:line:column: ` or `: ` so the file name can be put in front. */
+function readFacts(text: string): MetadataFacts {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parse(text, { prettyErrors: true });
   } catch (e) {
-    return { kind: 'unknown', tags: [], metadataError: `${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}` };
+    const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const where = pos ? `:${pos.line}:${pos.col}` : '';
+    return { kind: 'unknown', tags: [], metadataError: `${where}: not valid YAML: ${(e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` };
   }
   const data = (doc as { data?: unknown } | null)?.data;
   if (!data || typeof data !== 'object' || Array.isArray(data))
-    return { kind: 'unknown', tags: [], metadataError: `${file}: expected a top-level \`data:\` mapping (name, dockerRepository, dockerImageTag …)` };
+    return { kind: 'unknown', tags: [], metadataError: `: expected a top-level \`data:\` mapping (name, dockerRepository, dockerImageTag …)` };
   const d = data as Record<string, unknown>;
   const problems: string[] = [];
   let tags: string[] = [];
@@ -72,7 +91,7 @@ function readFacts(text: string, file: string): MetadataFacts {
   const out: string[] = tags.filter((t) => /^(language|cdk):/.test(t));
   if (typeof d.supportLevel === 'string') out.push(`support:${d.supportLevel}`);
   if (kind !== 'unknown') out.push(`type:${kind}`);
-  return { kind, tags: out, ...(problems.length ? { metadataError: `${file}: ${problems.join('; ')}` } : {}) };
+  return { kind, tags: out, ...(problems.length ? { metadataError: `: ${problems.join('; ')}` } : {}) };
 }
 
 /** Connector folders among the files Nx matched, read into the facts inference needs. */

@@ -17,8 +17,9 @@ export async function runWithProgress(items: ProgressItem[], title: string): Pro
     title: item.title,
     task: async (_ctx, task) => {
       const result = await item.run();
+      // listr2 prints a failure as `✖ <title> [FAILED: <message>]`: the summary once, in the message.
+      if (!result.ok) throw new Error(result.summary);
       task.title = `${item.title}: ${result.summary}`;
-      if (!result.ok) throw new Error(`${item.title}: ${result.summary}`);
     },
   }));
   const list = new Listr([{ title, task: (_c, t) => t.newListr(tasks, { concurrent: false, exitOnError: false }) }], {

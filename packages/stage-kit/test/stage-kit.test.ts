@@ -46,7 +46,7 @@ describe('inference', () => {
     expect(Object.keys(byName).sort()).toEqual(['source-broken', 'source-good', 'source-nodata', 'source-types']);
     expect(byName['source-good']).toMatchObject({ layout: 'manifest-only', kind: 'source', tags: ['language:manifest-only', 'cdk:low-code', 'support:certified', 'type:source', 'layout:manifest-only'] });
     expect(byName['source-good'].metadataError).toBeUndefined();
-    expect(byName['source-broken'].metadataError).toMatch(/^connectors\/source-broken\/metadata.yaml: not valid YAML/);
+    expect(byName['source-broken'].metadataError).toMatch(/^connectors\/source-broken\/metadata\.yaml:\d+:\d+: not valid YAML: Flow sequence/);
     expect(byName['source-nodata'].metadataError).toMatch(/expected a top-level `data:` mapping/);
     expect(byName['source-types'].metadataError).toMatch(/`data.tags` must be a list of strings; `data.connectorType` must be source or destination, got 5/);
   });

@@ -1,0 +1,99 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectBatch, defineStage, InferenceCache, inferConnectors, runBatch } from '@conveyor/stage-kit';
+import { tempDir, writeTree, type TempDir } from '../../../test/support';
+
+let t: TempDir;
+afterEach(() => t?.cleanup());
+
+describe('runBatch', () => {
+  it('hands each task to Nx as soon as it finishes, while later tasks still run', async () => {
+    let firstSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (firstSeen = resolve));
+    const batch = runBatch(
+      [
+        { id: 'a:s', project: 'a', run: async () => ({ ok: true, summary: 'fine', output: 'a out\n' }) },
+        // Finishes only once the consumer holds a's result: a batch that reported at the end would never get here.
+        { id: 'b:s', project: 'b', run: async () => (await seen, { ok: false, summary: 'bad', output: 'b out\n' }) },
+      ],
+      'test × 2',
+    );
+    const first = await batch.next();
+    expect(first.value).toMatchObject({ task: 'a:s', result: { success: true, terminalOutput: 'a out\n' } });
+    firstSeen();
+    const rest = await collectBatch({ [Symbol.asyncIterator]: () => batch });
+    expect(rest).toEqual({ 'b:s': expect.objectContaining({ success: false, terminalOutput: 'b out\n' }) });
+  });
+
+  it('gives a task that throws a failed result of its own and runs the others', async () => {
+    const results = await collectBatch(
+      runBatch(
+        [
+          { id: 'x:s', project: 'x', run: async () => Promise.reject(new Error('boom')) },
+          { id: 'y:s', project: 'y', run: async () => ({ ok: true, summary: 'ok', output: 'y\n' }) },
+        ],
+        'test',
+      ),
+    );
+    expect(Object.keys(results).sort()).toEqual(['x:s', 'y:s']);
+    expect(results['x:s']).toMatchObject({ success: false, terminalOutput: expect.stringContaining('x:s crashed: Error: boom') });
+    expect(results['y:s'].success).toBe(true);
+  });
+});
+
+describe('defineStage batch executor', () => {
+  it('runs every task with its own options, and a missing project fails only its task', async () => {
+    t = tempDir();
+    writeTree(t.dir, {
+      'plugin/package.json': { name: '@test/echo', conveyor: { stage: 'echo' } },
+      'connectors/source-a/metadata.yaml': 'data:\n  name: A\n  connectorType: source\n  dockerRepository: airbyte/source-a\n  dockerImageTag: 1.0.0\n',
+    });
+    const seen: Record<string, unknown> = {};
+    const stage = defineStage({
+      pluginDir: join(t.dir, 'plugin'),
+      defaultOptions: { level: 1 },
+      run: async ({ project, options }) => ((seen[project] = options), { ok: true, summary: 'done' }),
+    });
+    const task = (project: string) => ({ id: `${project}:echo`, target: { project, target: 'echo' } });
+    const results = await collectBatch(
+      stage.batchExecutor(
+        { tasks: { 'source-a:echo': task('source-a'), 'source-gone:echo': task('source-gone') } },
+        { 'source-a:echo': { level: 2, 'dry-run': true, __overrides_unparsed__: ['--dry-run'] } as never, 'source-gone:echo': { level: 3 } },
+        { level: 9 },
+        { root: t.dir, projectsConfigurations: { projects: { 'source-a': { root: 'connectors/source-a' } } } },
+      ),
+    );
+    expect(seen['source-a']).toEqual({ level: 2, dryRun: true });
+    expect(results['source-a:echo']).toMatchObject({ success: true, terminalOutput: expect.stringContaining('source-a:echo ✔ done') });
+    expect(results['source-gone:echo']).toMatchObject({ success: false, terminalOutput: expect.stringContaining('project source-gone is not in the workspace') });
+    expect(JSON.parse(readFileSync(join(t.dir, 'dist/conveyor/source-a/echo.json'), 'utf8'))).toMatchObject({ stage: 'echo', ok: true });
+  });
+});
+
+describe('inference cache', () => {
+  it('names each connector\'s own file when two have the same broken metadata', () => {
+    t = tempDir();
+    writeTree(t.dir, { 'connectors/source-a/metadata.yaml': 'data: [\n', 'connectors/source-b/metadata.yaml': 'data: [\n' });
+    const out = inferConnectors(['connectors/source-a/metadata.yaml', 'connectors/source-b/metadata.yaml'], t.dir, undefined, new InferenceCache());
+    expect(out.map((c) => c.metadataError?.split(':')[0])).toEqual(['connectors/source-a/metadata.yaml', 'connectors/source-b/metadata.yaml']);
+  });
+
+  it('ignores a cache written in another format, and keeps only the entries still in use', () => {
+    t = tempDir();
+    const meta = 'data:\n  connectorType: destination\n';
+    writeTree(t.dir, { 'connectors/destination-a/metadata.yaml': meta });
+    const file = join(t.dir, 'cache.json');
+    // What an older Conveyor wrote: same key (sha1 of the text), facts that are now wrong.
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    writeFileSync(file, JSON.stringify({ [createHash('sha1').update(meta).digest('hex')]: { kind: 'source', tags: ['type:source'] } }));
+    const cache = new InferenceCache(file);
+    expect(inferConnectors(['connectors/destination-a/metadata.yaml'], t.dir, undefined, cache)[0]).toMatchObject({ kind: 'destination', tags: ['type:destination', 'layout:unknown'] });
+    cache.save();
+    writeFileSync(join(t.dir, 'connectors/destination-a/metadata.yaml'), meta + '  supportLevel: community\n');
+    const next = new InferenceCache(file);
+    expect(inferConnectors(['connectors/destination-a/metadata.yaml'], t.dir, undefined, next)[0].tags).toContain('support:community');
+    next.save();
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toHaveLength(1);
+  });
+});
