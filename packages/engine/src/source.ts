@@ -13,6 +13,7 @@ import {
 import { pyRepr } from './jinja/values';
 import { type Build, type Node, type Runtime, pathOf } from './components/build';
 import { DeclarativeStream } from './components/stream';
+import { validateConfig } from './config-validation';
 import { Scrubber, cassetteTransport, fetchTransport, nodeTransport, recordingTransport, type FetchLike, type Transport } from './http/transport';
 
 export type Command = 'spec' | 'check' | 'discover' | 'read';
@@ -110,6 +111,18 @@ export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
   const streamNodes = (manifest.streams as Node[] | undefined) ?? [];
   if (manifest.dynamic_streams) {
     emit(errorTrace('dynamic_streams are not supported by conveyor-manifest', 'dynamic_streams at /dynamic_streams', 'config_error'));
+    return 1;
+  }
+  try {
+    validateConfig(spec.connection_specification, config);
+  } catch (e) {
+    const err = e as TracedError;
+    // check reports an invalid config as a FAILED status; discover and read fail with the trace.
+    if (o.command === 'check') {
+      emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: err.message } });
+      return 0;
+    }
+    emit(errorTrace(err.message, err.internalMessage, err.failureType));
     return 1;
   }
   try {

@@ -156,4 +156,20 @@ describe('runCommand', () => {
     expect(calls).toEqual(['http://127.0.0.1:1/items?token=k']);
     expect(messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data)).toEqual([{ id: 7 }]);
   });
+  it('validates the config against the spec like the CDK entrypoint', async () => {
+    const m = (await import('yaml')).parse(manifest(1));
+    m.spec.connection_specification.required = ['api_key'];
+    m.spec.connection_specification.properties.count = { type: 'integer' };
+    const run = async (command: 'check' | 'read', config: Record<string, unknown>) => {
+      const messages: any[] = [];
+      const code = await runCommand({ command, manifest: m, config, catalog: { streams: [{ stream: { name: 'items' }, sync_mode: 'full_refresh' }] } }, (x) => messages.push(x));
+      return { code, messages };
+    };
+    const check = await run('check', { count: 1 });
+    expect(check.code).toBe(0);
+    expect(check.messages[0].connectionStatus).toEqual({ status: 'FAILED', message: "Config validation error: 'api_key' is a required property" });
+    const read = await run('read', { api_key: 'k', count: 'many' });
+    expect(read.code).toBe(1);
+    expect(read.messages[0].trace.error).toMatchObject({ message: "Config validation error: 'many' is not of type 'integer'", failure_type: 'config_error' });
+  });
 });
