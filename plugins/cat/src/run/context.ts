@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Connector } from '@conveyor/connector';
 import { formatBytes, invokeConnector, type AirbyteMessage, type ConnectorCommand, type ConnectorRunner, type ConnectorSpecification, type InputFiles, type InvokeResult } from '@conveyor/protocol';
 import type { SuiteKey } from '../config/shape';
 import { DEFAULT_TIMEOUT_SECONDS, type CatConfig, type TestEntry } from '../config/types';
 import { fail, skip, TestFailure, TestSkip, type TestResult } from './outcome';
-import type { Secrets } from './secrets';
+import { redact, type Secrets } from './secrets';
 
 export interface RunSettings {
   /** Record HTTP traffic to cassettes (manifest runner). */
@@ -98,8 +98,13 @@ export class CatRun {
 
   /** The config a test names, with its values registered as secrets before anything can print them. */
   async loadConfig(entry: TestEntry): Promise<Record<string, unknown>> {
-    const rel = entry.config_path ?? 'secrets/config.json';
-    if (!existsSync(this.path(rel))) skip(`config ${rel} is missing (live suites need credentials; put them in ${rel})`);
+    let rel = entry.config_path ?? 'secrets/config.json';
+    const replay = this.replayConfigPath(rel);
+    if (!existsSync(this.path(rel))) {
+      // Offline: cassettes recorded with this config can be replayed with its redacted copy.
+      if (replay && existsSync(replay) && !this.settings.record) rel = relative(join(this.connector.root, this.config.base_path ?? ''), replay);
+      else skip(`config ${rel} is missing (live suites need credentials; put them in ${rel}${replay ? ', or record cassettes with --record' : ''})`);
+    }
     let spec: ConnectorSpecification | undefined;
     try {
       spec = await this.spec();
@@ -117,7 +122,17 @@ export class CatRun {
     }
     this.secrets.addConfig(config, spec?.connectionSpecification, rel.split('/')[0] === 'secrets');
     if (!config || typeof config !== 'object' || Array.isArray(config)) fail(`config ${rel} must be a JSON object`);
+    if (this.settings.record && replay && spec) {
+      mkdirSync(dirname(replay), { recursive: true });
+      writeFileSync(replay, JSON.stringify(redact(config, spec.connectionSpecification), null, 2) + '\n');
+    }
     return config as Record<string, unknown>;
+  }
+
+  /** Where a recorded run keeps the redacted copy of a config (manifest runner only). */
+  private replayConfigPath(rel: string): string | undefined {
+    if (this.runner instanceof Error || this.runner.kind !== 'manifest') return undefined;
+    return join(this.connector.root, 'integration_tests', 'cassettes', 'configs', basename(rel));
   }
 
   timeoutMs(suite: SuiteKey, entry?: TestEntry): number {
@@ -212,9 +227,17 @@ export class CatRun {
     return { result, problems };
   }
 
+  /**
+   * Cassette of one invocation: `<suite>[-<n>][-<read>]`, or `discover[-<config>]` since one discover per
+   * config serves every suite. The engine rewrites a cassette it records, so every invocation has its own.
+   */
   private recording(suite: SuiteKey, entry: TestEntry | undefined, command: ConnectorCommand, suffix?: string) {
     if (this.runner instanceof Error || this.runner.kind !== 'manifest' || command === 'spec') return undefined;
-    const name = [suite, entry && entry.index > 0 ? String(entry.index + 1) : undefined, suffix].filter(Boolean).join('-');
+    const configName = basename(entry?.config_path ?? 'config.json', '.json');
+    const name =
+      command === 'discover'
+        ? ['discover', configName === 'config' ? undefined : configName].filter(Boolean).join('-')
+        : [suite, entry && entry.index > 0 ? String(entry.index + 1) : undefined, suffix].filter(Boolean).join('-');
     const file = join(this.connector.root, 'integration_tests', 'cassettes', `${name}.jsonl`);
     if (this.settings.record) {
       mkdirSync(join(this.connector.root, 'integration_tests', 'cassettes'), { recursive: true });

@@ -22,6 +22,8 @@ export interface CollectorOptions {
   /** Called for every record of a configured stream with its 1-based number in the stream. */
   onRecord?(stream: string, data: Record<string, unknown>, number: number): void;
   keepHashes?: number;
+  /** Fingerprint records (two reads are compared); off for a single read, which then hashes nothing. */
+  fingerprint?: boolean;
 }
 
 /** A bounded list of problems of one kind: the first few in words, and how many in all. */
@@ -87,11 +89,13 @@ export class ReadCollector {
     const pk = this.primaryKeys.get(stream);
     if (pk) this.checkKey(stream, pk, data, n);
     for (const [k, v] of Object.entries(data)) if (v !== null && v !== undefined) s.fieldsSeen.add(k);
-    const hash = recordHash(withoutFields(data, this.opts.ignoredFields?.[stream] ?? []));
-    s.fingerprint.add(hash);
-    if (s.hashes) {
-      if (s.hashes.size >= (this.opts.keepHashes ?? 100_000)) s.hashes = undefined;
-      else s.hashes.set(hash, (s.hashes.get(hash) ?? 0) + 1);
+    if (this.opts.fingerprint) {
+      const hash = recordHash(withoutFields(data, this.opts.ignoredFields?.[stream] ?? []));
+      s.fingerprint.add(hash);
+      if (s.hashes) {
+        if (s.hashes.size >= (this.opts.keepHashes ?? 100_000)) s.hashes = undefined;
+        else s.hashes.set(hash, (s.hashes.get(hash) ?? 0) + 1);
+      }
     }
     this.opts.onRecord?.(stream, data, n);
   }

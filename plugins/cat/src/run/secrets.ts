@@ -58,3 +58,17 @@ function walkConfig(value: unknown, schema: unknown, path: string[], visit: Visi
     walkConfig(v, child, [...path, k], visit, isSecret);
   }
 }
+
+export const REDACTED = '**********';
+
+/** A copy of a config with every airbyte_secret value (and every secret-looking field) replaced. */
+export function redact(config: unknown, spec: unknown): unknown {
+  const out = structuredClone(config) as Record<string, unknown>;
+  walkConfig(config, spec, [], (_value, path, secret) => {
+    if (!secret && !SECRET_NAME.test(path[path.length - 1] ?? '')) return;
+    let cur = out as Record<string, unknown>;
+    for (const p of path.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
+    cur[path[path.length - 1]] = REDACTED;
+  });
+  return out;
+}

@@ -16,7 +16,7 @@ export async function fullRefreshSuite(run: CatRun, entries: TestEntry[]): Promi
       const ignored = ignoredFieldNames(entry);
       const reads: ReadCollector[] = [];
       for (const n of [1, 2]) {
-        const c = new ReadCollector(catalog, { ignoredFields: ignored });
+        const c = new ReadCollector(catalog, { ignoredFields: ignored, fingerprint: true });
         const { problems } = await run.invoke('full_refresh', entry, 'read', { config, catalog }, c.onMessage, { cassette: `read${n}` });
         failIfAny([...problems, ...c.traceErrors.map((e) => `the connector reported an error: ${e}`)].map((p) => `read ${n}: ${p}`), 'read problems');
         reads.push(c);

@@ -33,7 +33,7 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       const cfg = await run.loadConfig(entry);
       const catalog = await incrementalCatalog(run, entry, cfg);
       const cursors = new Map(catalog.streams.map((s) => [s.stream.name, s.cursor_field!]));
-      const first = new ReadCollector(catalog);
+      const first = new ReadCollector(catalog, { fingerprint: true });
       const r1 = await run.invoke('incremental', entry, 'read', { config: cfg, catalog }, first.onMessage, { cassette: 'read1' });
       failIfAny([...r1.problems, ...first.traceErrors.map((e) => `the connector reported an error: ${e}`)].map((p) => `read 1: ${p}`), 'read problems');
       if (first.records === 0) fail('read 1 returned no records');
@@ -42,6 +42,7 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       const before = new Map<string, { count: number; example: string }>();
       const bounds = new Map([...cursors].map(([name, cursor]) => [name, stateCursor(first.latestState.get(name), cursor)]));
       const second = new ReadCollector(catalog, {
+        fingerprint: true,
         onRecord(stream, data, n) {
           const bound = bounds.get(stream);
           const cursor = cursors.get(stream)!;
