@@ -195,11 +195,10 @@ async function check(b: Build, manifest: Node, streamNodes: Node[], emit: Emit):
         const partition = (await stream.partitions().next()).value as Record<string, unknown> | undefined;
         first = partition ? stream.partitionCursor.slicesOf(partition).slices[0] : undefined;
       } else first = stream.cursor ? stream.cursor.slices()[0] : (await stream.partitions().next()).value;
-      if (first !== undefined) {
-        const it = stream.readSlice(first as Record<string, unknown>, 1);
-        await it.next();
-        await it.return(undefined);
-      }
+      if (first === undefined) return fail(`Stream ${name} is not available: Cannot attempt to connect to stream ${name} - no stream slices were found`);
+      const it = stream.readSlice(first as Record<string, unknown>, 1);
+      await it.next();
+      await it.return(undefined);
     } catch (e) {
       if (e instanceof TracedError) return fail(`Stream ${name} is not available: ${e.message}`);
       return fail(`Encountered an error trying to connect to stream ${name}. Error: ${(e as Error).message}`);
