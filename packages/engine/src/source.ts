@@ -216,7 +216,14 @@ async function read(b: Build, streamNodes: Node[], o: RunOptions, emit: Emit): P
     const name = configured.stream.name;
     const stream = streams.find((s) => s.name === name);
     if (!stream) {
-      emit(errorTrace(`The stream '${name}' in your connection configuration was not found in the source.`, undefined, 'config_error', name));
+      const err = new TracedError(
+        'A stream listed in your configuration was not found in the source. Please check the logs for more details.',
+        `The stream '${name}' in your connection configuration was not found in the source. Refresh the schema in your replication settings and remove this stream from future sync attempts.`,
+        'config_error',
+        name,
+      );
+      emit(errorTrace(err.message, err.internalMessage, err.failureType, name));
+      failures.push([name, err]);
       continue;
     }
     emit(streamStatus(name, 'STARTED'));
