@@ -14,7 +14,7 @@ import { pyRepr } from './jinja/values';
 import { type Build, type Node, type Runtime, pathOf } from './components/build';
 import { DeclarativeStream } from './components/stream';
 import { validateConfig } from './config-validation';
-import { Scrubber, cassetteTransport, fetchTransport, nodeTransport, recordingTransport, type FetchLike, type Transport } from './http/transport';
+import { Scrubber, cassetteTransport, fetchTransport, nodeTransport, recordingTransport, rescrubCassette, type FetchLike, type Transport } from './http/transport';
 
 export type Command = 'spec' | 'check' | 'discover' | 'read';
 
@@ -125,6 +125,14 @@ export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
     emit(errorTrace(err.message, err.internalMessage, err.failureType));
     return 1;
   }
+  try {
+    return await dispatch(b, manifest, streamNodes, o, emit);
+  } finally {
+    if (o.record) rescrubCassette(o.record, scrubber);
+  }
+}
+
+async function dispatch(b: Build, manifest: Node, streamNodes: Node[], o: RunOptions, emit: Emit): Promise<number> {
   try {
     if (o.command === 'check') return await check(b, manifest, streamNodes, emit);
     if (o.command === 'discover') {

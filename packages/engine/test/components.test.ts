@@ -161,4 +161,24 @@ describe('engine components', () => {
     expect(log.map((l) => l.url)).toEqual(['/pp?team=a&since=2024-01-03&until=2024-01-04', '/pp?team=b&since=2024-01-01&until=2024-01-04']);
     expect(migrated.records.map((r) => r.id)).toEqual([2, 3]);
   });
+  it('scrubs tokens obtained during a recorded run, and replays the recording with dummy secrets', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(`${os.tmpdir()}/engine-rec-`);
+    const file = `${dir}/c.jsonl`;
+    routes.set('/token', () => ({ body: JSON.stringify({ access_token: 'at-live-777', expires_in: 3600 }) }));
+    routes.set('/a', () => ({ body: '{"data": [{"id": 1}]}' }));
+    const yaml = withBase(stream('s', simple('/a', `        authenticator: {type: OAuthAuthenticator, token_refresh_endpoint: BASE/token, client_id: "{{ config.id }}", client_secret: "{{ config.secret }}", refresh_token: "{{ config.rt }}"}`)));
+    const manifest = parseYaml(`version: 6.0.0\ncheck: {type: CheckStream, stream_names: [s]}\nstreams:${yaml}\nspec: {type: Spec, connection_specification: {type: object, properties: {secret: {type: string, airbyte_secret: true}, rt: {type: string, airbyte_secret: true}}}}`);
+    const catalog = { streams: [{ stream: { name: 's' }, sync_mode: 'full_refresh' }] };
+    await runCommand({ command: 'read', manifest, config: { id: 'cid', secret: 'sec-live', rt: 'rt-live' }, catalog, record: file }, () => undefined);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/at-live-777|sec-live|rt-live/);
+    expect(text.split('\n').filter(Boolean)).toHaveLength(2);
+    const records: unknown[] = [];
+    const code = await runCommand({ command: 'read', manifest, config: { id: 'cid', secret: 'dummy-1', rt: 'dummy-2' }, catalog, cassette: file }, (m: any) => m.type === 'RECORD' && records.push(m.record.data));
+    expect(code).toBe(0);
+    expect(records).toEqual([{ id: 1 }]);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

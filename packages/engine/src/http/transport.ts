@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export type HttpRequest = { method: string; url: string; headers: [string, string][]; body: string | null };
 export type HttpResponse = { status: number; headers: [string, string][]; body: string };
@@ -120,6 +120,24 @@ export function recordingTransport(inner: Transport, file: string, phase: string
     appendFileSync(file, `${JSON.stringify(entry)}\n`);
     return res;
   };
+}
+
+/**
+ * Tokens obtained during the run (OAuth access tokens, session tokens) become known only after the response
+ * that carried them was recorded, so the finished cassette is scrubbed once more with every secret.
+ */
+export function rescrubCassette(file: string, scrub: Scrubber): void {
+  if (!existsSync(file)) return;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const out = lines.map((line) => {
+    const e = JSON.parse(line) as CassetteEntry;
+    const headers = (h: Record<string, string>): Record<string, string> =>
+      Object.fromEntries(Object.entries(h).map(([k, v]) => [k, k === 'authorization' ? v : scrub.scrub(v)]));
+    e.request = { ...e.request, url: scrub.scrub(e.request.url), headers: headers(e.request.headers), body: e.request.body === null ? null : scrub.scrub(e.request.body) };
+    e.response = { ...e.response, headers: headers(e.response.headers), body: scrub.scrub(e.response.body) };
+    return JSON.stringify(e);
+  });
+  writeFileSync(file, out.length ? `${out.join('\n')}\n` : '');
 }
 
 function pathAndQuery(url: string): string {
