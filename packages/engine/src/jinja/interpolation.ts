@@ -4,7 +4,8 @@
  * falls back to `default` when the result is empty or hits an undefined value; InterpolatedString,
  * InterpolatedBoolean, InterpolatedMapping and InterpolatedNestedMapping build on it.
  */
-import { freeNames, parseTemplate, type Stmt } from './parser';
+import type { Stmt } from './parser';
+import { freeNames, parseTemplate } from './template';
 import { render } from './evaluate';
 import { MACROS } from './builtins';
 import { NOT_LITERAL, literalEval } from './literal';
