@@ -31,6 +31,10 @@ describe('connectors as Nx projects', () => {
     const p = JSON.parse(runNx(ws.dir, ['show', 'project', 'source-tasklist', '--json']).output);
     expect(p.tags).toEqual(['language:python', 'cdk:low-code', 'support:community', 'type:source', 'layout:low-code']);
     expect(p.targets.second.dependsOn).toEqual(['first']);
+    // Each plugin adds to the same project: nothing in its metadata is repeated once per stage.
+    const technologies: string[] = p.metadata.technologies ?? [];
+    expect(new Set(technologies).size).toBe(technologies.length);
+    expect(p.metadata.description).toBe('source connector (low-code)');
     const py = JSON.parse(runNx(ws.dir, ['show', 'project', 'source-python-only', '--json']).output);
     expect(Object.keys(py.targets)).toEqual(['second']);
     expect(py.targets.second.dependsOn).toEqual([]);

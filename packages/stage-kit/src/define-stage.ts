@@ -79,7 +79,8 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
               root: c.root,
               projectType: 'library',
               tags: c.tags,
-              metadata: { technologies: ['airbyte'], description: c.metadataError ? `metadata problem: ${c.metadataError}` : `${c.kind} connector (${c.layout})` },
+              // No `technologies` here: Nx concatenates project metadata arrays across plugins (one 'airbyte' per stage).
+              metadata: { description: c.metadataError ? `metadata problem: ${c.metadataError}` : `${c.kind} connector (${c.layout})` },
               targets: applies ? { [targetName]: target } : {},
             },
           },

@@ -29,13 +29,11 @@ export function readDescriptor(plugin: string, workspaceRoot: string): { descrip
   }
 }
 
-const cache = new Map<string, RegisteredStage[]>();
-
-/** Every Conveyor stage registered in nx.json, with the options it was registered with. */
+/**
+ * Every Conveyor stage registered in nx.json, with the options it was registered with. Read afresh on each call
+ * (a few small files per graph computation): a long-lived Nx daemon must see an edited `after` or `appliesTo`.
+ */
 export function registeredStages(plugins: readonly NxPluginEntry[] | undefined, workspaceRoot: string): RegisteredStage[] {
-  const key = workspaceRoot + JSON.stringify(plugins ?? []);
-  const hit = cache.get(key);
-  if (hit) return hit;
   const out: RegisteredStage[] = [];
   for (const entry of plugins ?? []) {
     const plugin = typeof entry === 'string' ? entry : entry.plugin;
@@ -51,7 +49,6 @@ export function registeredStages(plugins: readonly NxPluginEntry[] | undefined, 
       options,
     });
   }
-  cache.set(key, out);
   return out;
 }
 
@@ -64,8 +61,8 @@ export function appliesTo(rule: AppliesTo | undefined, c: Pick<InferredConnector
 
 /**
  * Targets this stage depends on for one connector: the `after` stages present on it. A stage that does not
- * apply (a Python connector has no import-check) is looked through to the stages it comes after, so the order
- * holds transitively.
+ * apply (a Python connector has no import-check), or that runs only when asked for (`explicitOnly`, a stage that
+ * rewrites sources), is looked through to the stages it comes after, so the order holds transitively.
  */
 export function dependsOnFor(stage: string, after: readonly string[], stages: readonly RegisteredStage[], c: InferredConnector): string[] {
   const byName = new Map(stages.map((s) => [s.stage, s]));
@@ -77,7 +74,7 @@ export function dependsOnFor(stage: string, after: readonly string[], stages: re
       seen.add(n);
       const s = byName.get(n);
       if (!s) continue;
-      if (appliesTo(s.appliesTo, c)) out.add(s.targetName);
+      if (appliesTo(s.appliesTo, c) && !s.explicitOnly) out.add(s.targetName);
       else visit(s.after ?? []);
     }
   };

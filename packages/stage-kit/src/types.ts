@@ -14,6 +14,12 @@ export interface StageDescriptor {
   after?: string[];
   appliesTo?: AppliesTo;
   cache?: boolean;
+  /**
+   * The stage rewrites the connector's sources (migrate): it runs only when asked for by name. A stage listing
+   * it in `after` does not pull it in through `dependsOn` but depends on what it comes after, so running CATs
+   * never migrates anything.
+   */
+  explicitOnly?: boolean;
   /** Executor name in the plugin's executors.json; default `run`. */
   executor?: string;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectBatch, defineStage, InferenceCache, inferConnectors, runBatch } from '@conveyor/stage-kit';
+import { collectBatch, defineStage, InferenceCache, inferConnectors, registeredStages, runBatch } from '@conveyor/stage-kit';
 import { tempDir, writeTree, type TempDir } from '../../../test/support';
 
 let t: TempDir;
@@ -95,5 +95,16 @@ describe('inference cache', () => {
     expect(inferConnectors(['connectors/destination-a/metadata.yaml'], t.dir, undefined, next)[0].tags).toContain('support:community');
     next.save();
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toHaveLength(1);
+  });
+});
+
+describe('registeredStages', () => {
+  it('sees an edited stage descriptor on the next graph computation (a long-lived daemon)', () => {
+    t = tempDir();
+    const pkg = (after: string[]) => ({ name: '@test/lint', conveyor: { stage: 'lint', after } });
+    writeTree(t.dir, { 'plugins/lint/package.json': pkg(['import-check']) });
+    expect(registeredStages(['./plugins/lint'], t.dir)[0].after).toEqual(['import-check']);
+    writeTree(t.dir, { 'plugins/lint/package.json': pkg(['cat']) });
+    expect(registeredStages(['./plugins/lint'], t.dir)[0].after).toEqual(['cat']);
   });
 });

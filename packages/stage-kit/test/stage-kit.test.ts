@@ -21,6 +21,11 @@ describe('dependsOnFor', () => {
     const stages = [stage('a', []), stage('b', ['a'], ['manifest-only']), stage('c', ['b'])];
     expect(dependsOnFor('c', ['b'], stages, connector('python'))).toEqual(['a']);
   });
+  it('never pulls in a stage that runs only when asked for, but keeps what it comes after', () => {
+    const stages = [STAGES[0], { ...STAGES[1], explicitOnly: true }, ...STAGES.slice(2)];
+    expect(dependsOnFor('cat', ['migrate', 'import-check'], stages, connector('low-code'))).toEqual(['import-check']);
+    expect(dependsOnFor('cat', ['migrate'], stages, connector('manifest-only'))).toEqual(['import-check']);
+  });
   it('drops stages that are not registered', () => {
     expect(dependsOnFor('cat', ['migrate'], [stage('cat', ['migrate'])], connector('low-code'))).toEqual([]);
   });
