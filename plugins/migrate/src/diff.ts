@@ -32,8 +32,9 @@ export function wholeFileDiff(before: string | null, after: string | null, name:
   return header + range + body.map((l) => sign + l + '\n').join('');
 }
 
-export function planDiff(changeSet: ChangeSet, displayPrefix = ''): string {
-  return [...changeSet.simulate()]
+/** `planned`: the change set's simulate() result when the caller has it already (it reads every file). */
+export function planDiff(changeSet: ChangeSet, displayPrefix = '', planned: Map<string, string | null> = changeSet.simulate()): string {
+  return [...planned]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([p, content]) => {
       const before = readIfFile(join(changeSet.root, p));

@@ -42,7 +42,8 @@ export function readStartingManifest(connector: Connector, o: ReadOptions): Star
     if (loaded.errors.length) return blocked(loaded.errors);
     source = loaded as YamlFile<Record<string, unknown>>;
   }
-  const doc = source.doc.clone();
+  // Edited in place: `source` is this function's own parse, and is returned as it is only when nothing was edited.
+  const doc = source.doc;
   const droppedMetadata = (!!o.from || o.dropMetadata) && removeBuilderMetadata(doc);
   if (droppedMetadata)
     findings.push({ rule: 'builder-metadata', severity: 'info', message: 'removed the Connector Builder’s `metadata` field', file: source.file });

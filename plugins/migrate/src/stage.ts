@@ -14,8 +14,8 @@ export interface Change {
 }
 
 /** What a change set would do to each file, for the report. */
-export function describeChanges(changeSet: ChangeSet): Change[] {
-  return [...changeSet.simulate()]
+export function describeChanges(changeSet: ChangeSet, planned: Map<string, string | null> = changeSet.simulate()): Change[] {
+  return [...planned]
     .map(([path, content]): Change => ({ op: content === null ? 'delete' : existsSync(join(changeSet.root, path)) ? 'modify' : 'create', path }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -54,10 +54,11 @@ export const stage = defineStage<MigrateOptions>({
       const first = plan.findings.find((f) => f.severity === 'error');
       return { ok: false, summary: `not migrated: ${first?.message ?? 'blocked'}`, findings, layout: o.layout, changes: [] };
     }
-    const changes = describeChanges(plan.changeSet);
+    const planned = plan.changeSet.simulate();
+    const changes = describeChanges(plan.changeSet, planned);
     if (!changes.length) return { ok: true, summary: `already in the ${o.layout} layout: nothing to do`, findings, layout: o.layout, changes };
     if (o.dryRun) {
-      const diff = planDiff(plan.changeSet, `${relative(workspaceRoot, connector.root)}/`);
+      const diff = planDiff(plan.changeSet, `${relative(workspaceRoot, connector.root)}/`, planned);
       // The whole patch is kept next to the report (`git apply` takes it); the terminal gets it when it is readable.
       mkdirSync(reportDir, { recursive: true });
       const patch = join(reportDir, 'migrate.diff');
