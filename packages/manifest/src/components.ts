@@ -96,10 +96,12 @@ export function propagateTypesAndParameters(
     const found = 'class_name' in out ? CUSTOM_COMPONENTS_MAPPING[parentField] : DEFAULT_MODEL_TYPES[parentField];
     if (found) out.type = found;
   }
-  if (!('type' in out) || isJsonSchemaObject(out)) return out;
-
+  // Popped before the early return, as the CDK does: an untyped object (request_parameters …) loses its own
+  // `$parameters` and passes nothing down.
   const own = (out[PARAMETERS_KEY] as Obj | undefined) ?? {};
   delete out[PARAMETERS_KEY];
+  if (!('type' in out) || isJsonSchemaObject(out)) return out;
+
   const current: Obj = useParentParameters ? { ...own, ...parentParameters } : { ...parentParameters, ...own };
   for (const [k, v] of Object.entries(current)) out[k] = isTruthy(out[k]) ? out[k] : v;
 

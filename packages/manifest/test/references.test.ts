@@ -59,6 +59,13 @@ describe('preprocessManifest ($parameters and default types, as the CDK)', () =>
     expect(out.streams[0].retriever.paginator.pagination_strategy.type).toBe('CustomPaginationStrategy');
   });
 
+  it('drops the $parameters of an untyped object without passing them on, as the CDK pops them first', () => {
+    const out = preprocessManifest({
+      streams: [{ name: 's', retriever: { requester: { url_base: 'https://x', request_parameters: { $parameters: { per_page: 50 }, sort: 'asc' } } } }],
+    }) as any;
+    expect(out.streams[0].retriever.requester.request_parameters).toEqual({ sort: 'asc' });
+  });
+
   it('resolves every manifest of the real corpus', () => {
     const dirs = ['fleet-2024-06', 'migrations', 'inline-schemas'];
     let count = 0;
