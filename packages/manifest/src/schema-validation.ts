@@ -34,7 +34,8 @@ const DATA_FIELDS: Record<string, Set<string>> = {
 
 export class ComponentSchema {
   private static cache = new Map<string, { mtime: number; schema: ComponentSchema }>();
-  private readonly fast: Ajv;
+  // One validator with every error (and the failing schema) kept: on a valid manifest it is as fast as a
+  // first-error one, and compiling the 220 KB schema once instead of twice saves a quarter second per process.
   private readonly detailed: Ajv;
   private readonly definitions: Set<string>;
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -43,9 +44,7 @@ export class ComponentSchema {
   constructor(readonly schema: Obj, readonly source = '<schema>') {
     const { $id: _id, $schema: _meta, ...body } = schema;
     const opts = { strict: false, validateFormats: false, allowUnionTypes: true } as const;
-    this.fast = new Ajv({ ...opts, allErrors: false });
     this.detailed = new Ajv({ ...opts, allErrors: true, verbose: true });
-    this.fast.addSchema(body, 'cdk');
     this.detailed.addSchema(body, 'cdk');
     this.definitions = new Set(Object.keys((schema.definitions as Obj | undefined) ?? {}));
   }
@@ -69,7 +68,7 @@ export class ComponentSchema {
 
   /** Problems of a preprocessed manifest (see preprocessManifest), each located in the source manifest. */
   validate(manifest: Obj, origins?: WeakMap<object, ManifestPath>, source?: unknown): SchemaIssue[] {
-    this.root ??= this.fast.getSchema('cdk')!;
+    this.root ??= this.definitionValidator('DeclarativeSource');
     if (this.root(manifest)) return [];
     const issues: SchemaIssue[] = [];
     const components = this.components(manifest);
