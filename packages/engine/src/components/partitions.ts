@@ -82,7 +82,11 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
           const value = dpathGet(record, c.parentKey.split('/'));
           if (value === undefined) continue;
           const s: Slice = { [c.field]: value, parent_slice: isDict(slice) ? slice : {} };
-          for (const f of c.extra) s[f.join('.')] = dpathGet(record, f);
+          if (c.extra.length) {
+            // StreamSlice.extra_fields: reachable from templates, but not part of the slice mapping itself.
+            const extra = Object.fromEntries(c.extra.map((f) => [f.join('.'), dpathGet(record, f) ?? null]));
+            Object.defineProperty(s, 'extra_fields', { value: extra, enumerable: false });
+          }
           yield s;
         }
       }

@@ -19,7 +19,7 @@ export interface Requester {
 }
 
 /** combine_mappings: merge request option mappings, refusing a key set twice. */
-export function combine(parts: Record<string, unknown>[], what: string): Record<string, unknown> {
+export function combine(parts: Record<string, unknown>[], what: string, allowSameValue = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const merge = (target: Record<string, unknown>, src: Record<string, unknown>, prefix: string): void => {
     for (const [k, v] of Object.entries(src)) {
@@ -28,6 +28,8 @@ export function combine(parts: Record<string, unknown>[], what: string): Record<
           merge(target[k] as Record<string, unknown>, v, `${prefix}${k}.`);
           continue;
         }
+        // JSON bodies may set the same key twice when the values agree (combine_mappings allow_same_value_merge).
+        if (allowSameValue && JSON.stringify(target[k]) === JSON.stringify(v)) continue;
         throw new TracedError(`Duplicate keys found: {'${prefix}${k}'} in ${what}`, undefined, 'config_error');
       }
       target[k] = isDict(v) ? { ...v } : v;
@@ -66,9 +68,9 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
     urlBase,
     async send(ctx, path, extra) {
       const full: Context = { stream_slice: {}, next_page_token: null, ...ctx };
-      let url: string;
-      if (node.url !== undefined && node.url_base === undefined) url = pyStr(evalString(node.url, b.config, full, p));
-      else url = joinUrl(urlBase(full), path ?? pyStr(evalString(node.path ?? '', b.config, full, p) ?? ''));
+      const thePath = path ?? pyStr(evalString(node.path ?? '', b.config, full, p) ?? '').replace(/^\/+/, '');
+      const base = node.url_base !== undefined ? urlBase(full) : '';
+      const url = base ? joinUrl(base, thePath) : joinUrl(pyStr(evalString(node.url ?? '', b.config, full, p) ?? ''), thePath);
       // The session's auth hook adds the auth header again at send time (the CDK calls get_auth_header twice).
       const injected = await auth.inject();
       const atSend = await auth.inject(true);
@@ -85,8 +87,8 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
       let data: unknown;
       if (node.request_body_json !== undefined) {
         const j = typeof node.request_body_json === 'string' ? evalString(node.request_body_json, b.config, full, p) : evalNested(node.request_body_json, b.config, full, p);
-        json = isDict(j) ? combine([j, injected.json, extra.json ?? {}], 'request body json') : j;
-      } else if (Object.keys({ ...injected.json, ...extra.json }).length) json = combine([injected.json, extra.json ?? {}], 'request body json');
+        json = isDict(j) ? combine([j, injected.json, extra.json ?? {}], 'request body json', true) : j;
+      } else if (Object.keys({ ...injected.json, ...extra.json }).length) json = combine([injected.json, extra.json ?? {}], 'request body json', true);
       if (node.request_body_data !== undefined) {
         const d = mapping('request_body_data', full);
         data = typeof d === 'string' ? d : combine([d, injected.data, extra.data ?? {}], 'request body data');

@@ -72,12 +72,29 @@ export function dedupeQueryParams(url: string, params: Record<string, unknown>):
   return out;
 }
 
-/** HttpRequester._join_url. */
-export function joinUrl(base: string, path: string): string {
-  if (/^https?:\/\//.test(path)) return path;
+/**
+ * HttpRequester._join_url: an empty path gives url_base as is; otherwise url_base gets a trailing slash and
+ * the path is resolved against it like urllib's urljoin (an absolute path replaces url_base's own path).
+ */
+export function joinUrl(base: string, path: string | undefined): string {
   if (!path) return base;
-  if (!base) return path;
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return path;
+  const b = base.endsWith('/') ? base : `${base}/`;
+  const m = /^([a-z][a-z0-9+.-]*:)?(\/\/[^/?#]*)?([^?#]*)(\?[^#]*)?/i.exec(b)!;
+  const scheme = m[1] ?? '';
+  const authority = m[2] ?? '';
+  if (path.startsWith('//')) return scheme + path;
+  if (path.startsWith('/')) return scheme + authority + path;
+  if (path.startsWith('?')) return scheme + authority + m[3] + path;
+  const dir = m[3].slice(0, m[3].lastIndexOf('/') + 1);
+  const [pathPart, ...rest] = path.split(/(?=[?#])/);
+  const segments: string[] = [];
+  for (const seg of (dir + pathPart).split('/')) {
+    if (seg === '..') {
+      if (segments.length > 1) segments.pop();
+    } else if (seg !== '.') segments.push(seg);
+  }
+  return scheme + authority + segments.join('/') + rest.join('');
 }
 
 /** requests' Response.links: Link header entries keyed by rel (or url). */
