@@ -20,13 +20,23 @@ export async function repoRoot(cwd: string): Promise<string> {
   return (await git(cwd).revparse(['--show-toplevel'])).trim();
 }
 
-/** Files with uncommitted changes (staged, unstaged or untracked) under `paths` (relative to cwd). */
+/**
+ * Files with uncommitted changes (staged, unstaged or untracked) under `paths` (pathspecs relative to cwd), as
+ * paths relative to the repository root (git's porcelain format). A rename lists both its old and new path.
+ * Read NUL-separated, so names with spaces, quotes or non-ASCII letters come back exactly as on disk.
+ */
 export async function uncommittedFiles(cwd: string, paths: string[] = ['.']): Promise<string[]> {
-  const status = await git(cwd).raw(['status', '--porcelain=v1', '--untracked-files=all', '--', ...paths]);
-  return status
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.slice(3).replace(/^"|"$/g, ''));
+  const status = await git(cwd).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+  const fields = status.split('\0');
+  const out: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i];
+    if (entry.length < 4) continue;
+    out.push(entry.slice(3));
+    // `R  new\0old` / `C  new\0old`: the source path is the next field.
+    if (entry[0] === 'R' || entry[0] === 'C') out.push(fields[++i]);
+  }
+  return out;
 }
 
 export async function currentBranch(cwd: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { branchExists, commitFiles, createBranch, currentBranch, defaultBranch, mergeBase, refExists, showFile, uncommittedFiles } from '@conveyor/git';
 import { git, gitRepo, type TempDir } from '../../../test/support';
@@ -29,5 +29,17 @@ describe('@conveyor/git', () => {
     expect(await showFile(repo.dir, 'main', 'a.txt')).toBe('a');
     expect(await showFile(repo.dir, 'main', 'missing.txt')).toBeUndefined();
     expect(await mergeBase(repo.dir, 'main')).toBe(git(repo.dir, 'rev-parse', 'main').trim());
+  });
+
+  it('lists uncommitted files by their real names, repository-relative, renames with both paths', async () => {
+    repo = gitRepo({ 'connectors/source-a/old name.yaml': 'x', 'keep.txt': 'k' });
+    git(repo.dir, 'mv', 'connectors/source-a/old name.yaml', 'connectors/source-a/new "name".yaml');
+    mkdirSync(join(repo.dir, 'connectors/source-a/schemas'));
+    writeFileSync(join(repo.dir, 'connectors/source-a/schemas/café.json'), '{}');
+    expect((await uncommittedFiles(join(repo.dir, 'connectors/source-a'))).sort()).toEqual([
+      'connectors/source-a/new "name".yaml',
+      'connectors/source-a/old name.yaml',
+      'connectors/source-a/schemas/café.json',
+    ]);
   });
 });
