@@ -118,7 +118,7 @@ describe('engine components', () => {
     const r = await read(withBase(stream('s', simple('/st', `        request_parameters: {since: "{{ stream_state.get('t') }}"}`))));
     expect(r.code).toBe(1);
     expect(r.errors[0].failure_type).toBe('config_error');
-    expect(r.errors[0].message).toMatch(/reserved keyword stream_state/);
+    expect(r.errors[0].message).toMatch(/^`stream_state` is no longer supported for interpolation/);
   });
   it('logs in twice per request with a header session token that never expires, once when it goes into the query', async () => {
     routes.set('/login', () => ({ body: '{"token": "sess-1"}' }));

@@ -38,11 +38,6 @@ function compile(template: string): { stmts: Stmt[]; names: string[] } {
 function renderTemplate(template: string, context: Context): string {
   const { stmts, names } = compile(template);
   const missing = names.filter((n) => !(n in context));
-  if (missing.includes('stream_state')) {
-    // `stream_state` is not available to templates in CDK 7: a configuration error, not a crash.
-    const message = `Found reserved keyword stream_state in interpolation context. This is not supported: use stream_interval or stream_partition instead (template ${JSON.stringify(template)}).`;
-    throw new TracedError(message, message, 'config_error');
-  }
   if (missing.length) {
     throw new InterpolationError(`Jinja macro has undeclared variables: {${missing.map((n) => `'${n}'`).join(', ')}} in ${JSON.stringify(template)}`, template);
   }
@@ -79,8 +74,17 @@ function literal(result: string | null, validTypes?: PyType[]): unknown {
 }
 
 /** JinjaInterpolation.eval. `context` must already hold every variable the caller provides (None included). */
+const STREAM_STATE_UNSUPPORTED =
+  '`stream_state` is no longer supported for interpolation. We recommend using `stream_interval` instead. Please reference the CDK Migration Guide for more information.';
+
+/** CDK 7 refuses any template whose text mentions stream_state, as a config error. */
+function refuseStreamState(template: string): void {
+  if (template.includes('stream_state')) throw new TracedError(STREAM_STATE_UNSUPPORTED, STREAM_STATE_UNSUPPORTED, 'config_error');
+}
+
 export function interpolate(template: unknown, config: unknown, context: Context, dflt: string | null = null, validTypes?: PyType[]): unknown {
   if (typeof template !== 'string') return template;
+  refuseStreamState(template);
   const ctx: Context = { config, ...context };
   if ('stream_slice' in ctx) {
     ctx.stream_interval = ctx.stream_slice;
@@ -104,7 +108,10 @@ export function interpolate(template: unknown, config: unknown, context: Context
 /** InterpolatedString.eval: the template is its own default. */
 export function evalString(template: unknown, config: unknown, context: Context, parameters: Context = {}, validTypes?: PyType[]): unknown {
   if (typeof template !== 'string') return template;
-  if (!template.includes('{')) return literal(template, validTypes);
+  if (!template.includes('{')) {
+    refuseStreamState(template);
+    return literal(template, validTypes);
+  }
   return interpolate(template, config, { parameters, ...context }, template, validTypes);
 }
 
