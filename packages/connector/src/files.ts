@@ -44,11 +44,29 @@ export function loadSchemaFiles(connector: Connector): SchemaFile[] {
     .map((path) => {
       const stream = path.split('/').pop()!.replace(/\.(json|ya?ml)$/, '');
       const abs = join(connector.root, path);
+      let text: string;
       try {
-        const text = readFileSync(abs, 'utf8');
-        return { path, stream, value: path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, abs).value };
+        text = readFileSync(abs, 'utf8');
       } catch (e) {
-        return { path, stream, error: { rule: 'schema-file', severity: 'error' as const, message: `cannot parse: ${(e as Error).message}`, file: abs } };
+        return { path, stream, error: { rule: 'schema-file', severity: 'error' as const, message: `cannot read: ${(e as Error).message}`, file: abs } };
+      }
+      if (!path.endsWith('.json')) {
+        const yaml = parseYaml(text, abs);
+        return yaml.errors.length ? { path, stream, error: { ...yaml.errors[0], rule: 'schema-file', message: `expected a YAML JSON schema: ${yaml.errors[0].message}` } } : { path, stream, value: yaml.value };
+      }
+      try {
+        return { path, stream, value: JSON.parse(text) };
+      } catch (e) {
+        return { path, stream, error: { rule: 'schema-file', severity: 'error' as const, message: `expected a JSON schema: ${(e as Error).message}`, file: abs, ...jsonErrorPosition(text, e as Error) } };
       }
     });
+}
+
+/** Line and column of a JSON.parse error (V8 names the character offset: `… at position 42`). */
+function jsonErrorPosition(text: string, error: Error): { line?: number; column?: number } {
+  const m = /at position (\d+)/.exec(error.message) ?? (text.trim() === '' ? ['', String(text.length)] : null);
+  if (!m) return {};
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return { line, column: Number(m[1]) - before.lastIndexOf('\n') };
 }

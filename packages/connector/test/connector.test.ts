@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseYaml, readConnector, validateMetadata, loadManifest } from '@conveyor/connector';
+import { parseYaml, readConnector, validateMetadata, loadManifest, loadSchemaFiles } from '@conveyor/connector';
 import { CORPUS, tempDir, writeTree, type TempDir } from '../../../test/support';
 
 const META = `data:\n  name: Foo\n  connectorType: source\n  dockerRepository: airbyte/source-foo\n  dockerImageTag: 1.2.3\n  tags:\n    - language:python\nmetadataSpecVersion: "1.0"\n`;
@@ -75,6 +75,19 @@ describe('readConnector on bad input', () => {
     expect(c.layout).toBe('manifest-only');
     const m = loadManifest(c);
     expect(m.errors[0]).toMatchObject({ rule: 'manifest-missing', message: expect.stringContaining('ENOENT') });
+  });
+
+  it('names the line and column of a broken schema file', () => {
+    t = tempDir();
+    writeTree(t.dir, {
+      'source-x/metadata.yaml': META,
+      'source-x/source_x/manifest.yaml': 'version: 6.0.0\n',
+      'source-x/source_x/schemas/users.json': '{\n  "type": "object",\n  "properties": {,}\n}\n',
+      'source-x/source_x/schemas/teams.yaml': 'type: [object\n',
+    });
+    const byStream = Object.fromEntries(loadSchemaFiles(readConnector(join(t.dir, 'source-x'))).map((s) => [s.stream, s.error]));
+    expect(byStream.users).toMatchObject({ file: join(t.dir, 'source-x/source_x/schemas/users.json'), line: 3, column: 18, message: expect.stringMatching(/^expected a JSON schema/) });
+    expect(byStream.teams).toMatchObject({ file: join(t.dir, 'source-x/source_x/schemas/teams.yaml'), line: expect.any(Number), message: expect.stringMatching(/^expected a YAML JSON schema/) });
   });
 
   it('finds the docs page from documentationUrl', () => {
