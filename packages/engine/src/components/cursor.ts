@@ -146,7 +146,8 @@ export class DatetimeCursor {
   }
 
   /** Observe a record; false when a client-side incremental cursor filters it out. */
-  observe(record: Record<string, unknown>, slice: Record<string, unknown>): boolean {
+  observe(record: Record<string, unknown>, _slice?: Record<string, unknown>): boolean {
+    if (!this.syncStart) this.setState(undefined);
     const raw = dpathGet(record, [this.cursorField]);
     if (raw === undefined || raw === null) return true;
     let value: PyDateTime;
@@ -155,11 +156,8 @@ export class DatetimeCursor {
     } catch {
       return true;
     }
-    if (this.clientSide) {
-      const lo = slice[this.startKey] !== undefined ? this.parse(slice[this.startKey]) : undefined;
-      const hi = slice[this.endKey] !== undefined ? this.parse(slice[this.endKey]) : undefined;
-      if ((lo && value.us < lo.us) || (hi && value.us > hi.us) || (this.priorState && value.us < this.priorState.us)) return false;
-    }
+    // ConcurrentCursor.should_be_synced: the sync's own window, max(start, state) ≤ value ≤ end, inclusive.
+    if (this.clientSide && (value.us < this.syncStart!.us || value.us > this.end.us)) return false;
     if (!this.highest || value.us > this.highest.us) this.highest = value;
     return true;
   }
