@@ -181,4 +181,11 @@ describe('engine components', () => {
     expect(records).toEqual([{ id: 1 }]);
     rmSync(dir, { recursive: true, force: true });
   });
+  it('follows redirects like requests', async () => {
+    routes.set('/old', () => ({ status: 301, body: '', headers: { Location: '/new?x=1' } }));
+    routes.set('/new', () => ({ body: '{"data": [{"id": 9}]}' }));
+    const r = await read(withBase(stream('s', simple('/old'))));
+    expect(log.map((l) => l.url)).toEqual(['/old', '/new?x=1']);
+    expect(r.records).toEqual([{ id: 9 }]);
+  });
 });

@@ -24,13 +24,17 @@ export class TransportError extends Error {
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
 
-export const nodeTransport: Transport = (req) =>
-  new Promise((resolve, reject) => {
+/** One request over node:http(s); the headers every `requests` session sends are added here, not recorded. */
+function sendOnce(req: HttpRequest): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
     const url = new URL(req.url);
     const lib = url.protocol === 'https:' ? https : http;
     const body = req.body === null ? undefined : Buffer.from(req.body, 'utf8');
-    const headers: Record<string, string> = {};
-    for (const [k, v] of req.headers) headers[k] = v;
+    const headers: Record<string, string> = { 'User-Agent': 'conveyor-manifest/0.1', Accept: '*/*' };
+    for (const [k, v] of req.headers) {
+      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === k.toLowerCase()) delete headers[existing];
+      headers[k] = v;
+    }
     if (body) headers['Content-Length'] = String(body.length);
     const r = lib.request(
       url,
@@ -51,6 +55,30 @@ export const nodeTransport: Transport = (req) =>
     r.on('error', (e) => reject(new TransportError(`${e.message}`, req)));
     r.end(body);
   });
+}
+
+/**
+ * node:http(s) with requests' redirect handling: up to 30 hops; 303 (and 301/302 after a POST) become a GET
+ * without body; the Authorization header is dropped when the redirect leaves the original host.
+ */
+export const nodeTransport: Transport = async (req) => {
+  let current = req;
+  for (let hop = 0; hop <= 30; hop++) {
+    const res = await sendOnce(current);
+    const location = res.headers.find(([k]) => k.toLowerCase() === 'location')?.[1];
+    if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+    const next = new URL(location, current.url);
+    const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && current.method === 'POST');
+    const sameHost = new URL(current.url).hostname === next.hostname;
+    current = {
+      method: toGet ? 'GET' : current.method,
+      url: next.toString(),
+      headers: current.headers.filter(([k]) => (sameHost || k.toLowerCase() !== 'authorization') && !(toGet && k.toLowerCase() === 'content-type')),
+      body: toGet ? null : current.body,
+    };
+  }
+  throw new TransportError('Exceeded 30 redirects.', req);
+};
 
 export function fetchTransport(fetchFn: FetchLike): Transport {
   return async (req) => {
