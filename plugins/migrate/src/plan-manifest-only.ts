@@ -43,8 +43,15 @@ export function planManifestOnly(connector: Connector, o: MigrateOptions, worksp
   findings.push(...move.problems);
 
   const unknown = packageLeftovers(connector, pkg, new Set([...start.deletes, ...move.modules]));
-  for (const f of unknown)
-    findings.push({ rule: 'unrecognized-file', severity: 'error', message: `${f} is not part of a declarative connector and would be deleted`, file: join(connector.root, f), fix: 'move what it does into the manifest, or delete it yourself first' });
+  for (const f of unknown) {
+    // A schema no stream uses goes with the package (Airbyte's migration deleted it too): worth a warning, not a stop.
+    const unusedSchema = connector.schemasDir && f.startsWith(connector.schemasDir + '/');
+    findings.push(
+      unusedSchema
+        ? { rule: 'unused-schema', severity: 'warning', message: `${f} is used by no stream and is deleted with ${pkg}/`, file: join(connector.root, f) }
+        : { rule: 'unrecognized-file', severity: 'error', message: `${f} is not part of a declarative connector and would be deleted`, file: join(connector.root, f), fix: 'move what it does into the manifest, or delete it yourself first' },
+    );
+  }
   if (findings.some((f) => f.severity === 'error')) return { changeSet, findings, blocked: true };
 
   let flat;

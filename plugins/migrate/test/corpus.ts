@@ -15,13 +15,10 @@ export function corpusCases(kind: 'migrations' | 'inline-schemas'): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((c) => existsSync(join(dir, c, 'before'))).sort() : [];
 }
 
-/** Paths FILES.txt lists for one side of a case. */
-export function listedFiles(caseDir: string, side: 'before' | 'after'): string[] {
-  return readFileSync(join(caseDir, 'FILES.txt'), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith(side + '\t'))
-    .map((l) => l.split('\t')[1])
-    .sort();
+/** Paths FILES.txt lists for one side of a case (fleet connectors have one side: no side column). */
+export function listedFiles(caseDir: string, side?: 'before' | 'after'): string[] {
+  const rows = readFileSync(join(caseDir, 'FILES.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  return (side ? rows.filter((l) => l.startsWith(side + '\t')).map((l) => l.split('\t')[1]) : rows.map((l) => l.split('\t')[0])).sort();
 }
 
 function standIn(path: string, pkg: string, className: string, pythonStreams: boolean): string {
@@ -45,14 +42,16 @@ export interface StagedCase {
   connector: string;
 }
 
-/** Lay out `before/` of a case under `repo` (a folder the caller creates and removes). */
-export function stageCase(kind: 'migrations' | 'inline-schemas', name: string, repo: string): StagedCase {
+/** Lay out `before/` of a case (a fleet connector as it is) under `repo` (a folder the caller creates and removes). */
+export function stageCase(kind: 'migrations' | 'inline-schemas' | 'fleet-2024-06', name: string, repo: string): StagedCase {
   const caseDir = join(CORPUS, kind, name);
+  const side = kind === 'fleet-2024-06' ? undefined : 'before';
+  const source = side ? join(caseDir, side) : caseDir;
   const connector = join(repo, 'airbyte-integrations', 'connectors', name);
   mkdirSync(connector, { recursive: true });
-  cpSync(join(caseDir, 'before'), connector, { recursive: true, filter: (src) => !src.includes('/_docs') });
+  cpSync(source, connector, { recursive: true, filter: (src) => !src.includes('/_docs') && !src.endsWith('/FILES.txt') });
   const meta = parse(readFileSync(join(connector, 'metadata.yaml'), 'utf8')) as { data: { documentationUrl?: string } };
-  const docs = join(caseDir, 'before', '_docs');
+  const docs = join(source, '_docs');
   if (existsSync(docs)) {
     const page = /integrations\/(.+?)\/?$/.exec(meta.data.documentationUrl ?? '')?.[1] ?? `sources/${name.replace(/^source-/, '')}`;
     const target = join(repo, 'docs', 'integrations', `${page}.md`);
@@ -61,7 +60,7 @@ export function stageCase(kind: 'migrations' | 'inline-schemas', name: string, r
   }
   const pkg = name.replace(/-/g, '_');
   const className = 'Source' + name.replace(/^source-/, '').split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-  const listed = listedFiles(caseDir, 'before');
+  const listed = listedFiles(caseDir, side);
   const pythonStreams = listed.includes(`${pkg}/streams.py`);
   for (const f of listed) {
     const abs = join(connector, f);

@@ -130,6 +130,7 @@ export function inlineSchemas(input: InlineSchemasInput): TransformResult {
     return transformResult(input.inPlace ? doc : input.doc.clone(), false, [], findings);
   }
   const streams = Array.isArray(resolved.streams) ? resolved.streams : [];
+  const missing: string[] = [];
   const streamsNode = nodeAt(doc, ['streams']);
   streams.forEach((stream, i) => {
     if (!stream || typeof stream !== 'object' || !isSeq(streamsNode)) return;
@@ -145,6 +146,7 @@ export function inlineSchemas(input: InlineSchemasInput): TransformResult {
     const target = streamNodePath(doc, entry);
     const inline = inlineFor(name, target ?? entry);
     if (!inline) {
+      missing.push(name);
       findings.push({ rule: 'inline-schemas', severity: 'warning', message: `stream ${JSON.stringify(name)}: no ${schemasDir}/${name}.json to inline; its schema loader is left as it is`, ...at(target ?? entry) });
       return;
     }
@@ -158,19 +160,23 @@ export function inlineSchemas(input: InlineSchemasInput): TransformResult {
   });
 
   if (!edited) return unchanged();
-  return transformResult(doc, true, planDeletes(input, schemasDir, consumed, findings), findings);
+  return transformResult(doc, true, planDeletes(input, schemasDir, consumed, missing, findings), findings);
 }
 
-/** Files to delete: the whole folder when every file went inline (or unused ones may go), else the used ones. */
-function planDeletes(input: InlineSchemasInput, schemasDir: string, consumed: Set<string>, findings: TransformFinding[]): string[] {
+/**
+ * Files to delete: the whole folder when every file went inline (or unused ones may go), else the used ones.
+ * While a stream found no file of its own name, unused files are kept: one may be its schema misnamed.
+ */
+function planDeletes(input: InlineSchemasInput, schemasDir: string, consumed: Set<string>, missing: string[], findings: TransformFinding[]): string[] {
   const unused = input.schemaFiles.filter((f) => !consumed.has(f.path));
   if (unused.some((f) => f.error)) return [...consumed].sort();
-  if (!unused.length || input.deleteUnused) {
+  if (!unused.length || (input.deleteUnused && !missing.length)) {
     if (unused.length)
       findings.push({ rule: 'inline-schemas', severity: 'info', message: `deleted with ${schemasDir}/ although no stream used them: ${unused.map((f) => f.path).join(', ')}` });
     return [schemasDir];
   }
-  for (const f of unused) findings.push({ rule: 'inline-schemas', severity: 'warning', message: 'no stream of the manifest uses this schema: kept', file: f.path });
+  const why = missing.length ? `kept, since ${missing.map((m) => JSON.stringify(m)).join(', ')} found no schema file (is this one of theirs, misnamed?)` : 'kept';
+  for (const f of unused) findings.push({ rule: 'inline-schemas', severity: 'warning', message: `no stream of the manifest uses this schema: ${why}`, file: f.path });
   return [...consumed].sort();
 }
 
