@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runCommand, type Command } from './source';
 import { errorTrace, type AirbyteMessage } from './protocol';
+import { parseJson } from './json';
 
 const USAGE = `usage: conveyor-manifest spec|check|discover|read --manifest-path M [--config C] [--catalog K] [--state S] [--cassette F] [--record F]`;
 const FLAGS = new Set(['manifest-path', 'config', 'catalog', 'state', 'cassette', 'record']);
@@ -38,7 +39,7 @@ function readJson(file: string, what: string): any {
     throw new Error(`cannot read ${what} ${file}: ${(e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (e) {
     throw new Error(`${what} ${file} is not valid JSON: ${(e as Error).message}`);
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { preprocessManifest, type ManifestPath } from '@conveyor/manifest';
 import { type AirbyteMessage, type Emit, ManifestError, TracedError, errorTrace } from './protocol';
-import { pyRepr } from './jinja/values';
+import { pyRepr, toPlain } from './jinja/values';
 import { type Build, type Node, type Runtime, pathOf } from './components/build';
 import { DeclarativeStream } from './components/stream';
 import { validateConfig } from './config-validation';
@@ -99,7 +99,7 @@ export async function runCommand(o: RunOptions, emit: Emit): Promise<number> {
     return 1;
   }
   try {
-    validateConfig(spec.connection_specification, config);
+    validateConfig(spec.connection_specification, toPlain(config));
   } catch (e) {
     const err = e as TracedError;
     // check reports an invalid config as a FAILED status; discover and read fail with the trace.

@@ -188,4 +188,9 @@ describe('engine components', () => {
     expect(log.map((l) => l.url)).toEqual(['/old', '/new?x=1']);
     expect(r.records).toEqual([{ id: 9 }]);
   });
+  it('keeps Python floats from response bodies: 5.0 renders as "5.0"', async () => {
+    routes.set('/f', () => ({ body: '{"data": [{"id": 1, "price": 5.0, "big": 1e3, "n": 7}]}' }));
+    const r = await read(withBase(stream('s', simple('/f'), `    transformations:\n      - type: AddFields\n        fields:\n          - {path: [label], value: "{{ record['price'] }}/{{ record['big'] }}/{{ record['n'] }}"}\n          - {path: [price_str], value: "{{ record['price'] }}", value_type: string}`)));
+    expect(r.records).toEqual([{ id: 1, price: 5, big: 1000, n: 7, label: '5.0/1000.0/7', price_str: '5.0' }]);
+  });
 });

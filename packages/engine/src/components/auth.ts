@@ -130,7 +130,7 @@ function oauth(b: Build, node: Node): Authenticator {
     token = pyStr(found);
     b.rt.scrubber.add(token);
     const expiresIn = findKey(json, String(node.expires_in_name ?? 'expires_in'));
-    expires = expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + num(Number(expiresIn)) * 1000;
+    expires = expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + Number(typeof expiresIn === 'string' ? expiresIn : num(expiresIn)) * 1000;
   };
   return {
     inject: async () => {

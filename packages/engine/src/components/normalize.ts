@@ -3,11 +3,12 @@
  * does not match the schema's declared type (str(), float(), int(), strtobool), recursively through
  * properties and items; values it cannot convert are left alone.
  */
-import { isDict, pyStr } from '../jinja/values';
+import { PyFloat, isDict, pyStr } from '../jinja/values';
 
 type Schema = Record<string, unknown>;
 
 function matches(v: unknown, type: string): boolean {
+  if (v instanceof PyFloat) return type === 'number' || (type === 'integer' && Number.isInteger(v.v));
   switch (type) {
     case 'string': return typeof v === 'string';
     case 'number': return typeof v === 'number';

@@ -1,6 +1,7 @@
 /** A received response with the views components need (JSON body, header dict, parsed Link header). */
 import { parseLinks } from './url';
 import type { HttpRequest, HttpResponse } from './transport';
+import { parseJson } from '../json';
 
 const NOT_JSON = Symbol('not-json');
 
@@ -24,7 +25,7 @@ export class Response {
   json(): unknown {
     if (this.parsed === undefined) {
       try {
-        this.parsed = JSON.parse(this.raw.body);
+        this.parsed = parseJson(this.raw.body);
       } catch {
         this.parsed = NOT_JSON;
       }

@@ -2,7 +2,7 @@
  * Python datetime behaviour the CDK relies on: strftime/strptime (glibc directives), dateutil's isoparse,
  * isodate's parse_duration, and datetime arithmetic with timedeltas and month-based durations.
  */
-import { PyDate, PyDateTime, PyDuration, PyError, PyTimedelta, offsetText } from './values';
+import { PyDate, PyDateTime, PyDuration, PyError, PyFloat, PyTimedelta, offsetText } from './values';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -164,7 +164,7 @@ export function nowUtc(): PyDateTime {
 
 /** The CDK's DatetimeParser.parse: epoch formats, then strptime; a naive result is taken as UTC. */
 export function cdkParse(value: unknown, format: string): PyDateTime {
-  const s = String(value);
+  const s = value instanceof PyFloat ? String(value.v) : String(value);
   if (format === '%s') return new PyDateTime(Math.trunc(Number(parseIntStrict(s))) * 1_000_000, 0);
   if (format === '%s_as_float') return new PyDateTime(Math.round(Number(s) * 1_000_000), 0);
   if (format === '%epoch_microseconds') return new PyDateTime(Number(parseIntStrict(s)), 0);
