@@ -59,7 +59,7 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
       extra.fix = { applied: false, steps: [], notes: plan.notes };
     } else if (options.dryRun) {
       const diff = plan.changeSet.diff();
-      log(`--dry-run: would ${plan.steps.join('; ')}; nothing written`);
+      log(`--dry-run (nothing written), --fix would have: ${plan.steps.join('; ')}`);
       log(diff);
       extra.fix = { applied: false, dryRun: true, steps: plan.steps, touched: plan.changeSet.touched(), diff, notes: plan.notes };
     } else {
@@ -88,6 +88,13 @@ function outcome(result: Analysis, options: ImportCheckOptions, extra: Record<st
   } else if (verdict === 'yaml-only') summary = `yaml-only (warning): imports, but only the YAML editor can show it — ${countByRule(blockers)}`;
   else summary = 'ui: imports into the Builder UI';
   if (verdict !== 'invalid' && losses.length) summary += `; the import would lose: ${countByRule(losses)}`;
-  const ok = verdict !== 'invalid' && !(verdict === 'yaml-only' && options.failOn === 'yaml-only');
+  let ok = verdict !== 'invalid' && !(verdict === 'yaml-only' && options.failOn === 'yaml-only');
+  const fix = extra.fix as { applied?: boolean; touched?: string[] } | undefined;
+  if (fix?.applied) {
+    // Like a pre-commit hook: a run that changed files fails. Nx caches only successful tasks, and a cached
+    // --fix would later be replayed without touching the files; the next run (nothing left to fix) passes.
+    ok = false;
+    summary = `--fix changed ${fix.touched?.length ?? 0} file(s): review and commit them, then run again. Now ${summary}`;
+  }
   return { ok, verdict, summary, manifestVersion: result.manifestVersion, findings: items, ...extra };
 }

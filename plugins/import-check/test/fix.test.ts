@@ -45,9 +45,12 @@ describe('--fix', () => {
     expect(Object.keys(parse(text).spec.connection_specification.properties)).toContain('credentials_password');
     expect(report.findings.filter((f) => f.rule === 'nested-config' || f.rule === 'auth-secret')).toEqual([]);
     expect(report.verdict).toBe('ui');
-    // Running --fix again changes nothing.
+    // A run that changed files fails, so Nx never caches (and later replays) it; the next run passes.
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatch(/^--fix changed 1 file\(s\): review and commit them, then run again\. Now ui/);
     const again = await run(dir, { fix: true });
     expect(again.report.fix).toMatchObject({ applied: false });
+    expect(again.report.ok).toBe(true);
   });
 
   it('moves a separate spec and schemas/ into the manifest, as Airbyte did for source-aircall', async () => {
