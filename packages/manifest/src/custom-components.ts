@@ -34,6 +34,12 @@ export function readPythonClasses(source: string): Map<string, PythonClass> {
   return out;
 }
 
+/** `response.json().get("meta", {}).get("next")` in Python → `response.get("meta", {}).get("next")` in Jinja. */
+function responseChain(body: string): string | undefined {
+  const m = /response\.json\(\)((?:\s*\.get\([^()]*(?:\([^()]*\))?[^()]*\)|\s*\[[^\]]+\])+)/.exec(body);
+  return m ? `response${m[1].replace(/\s+(?=[.[])/g, '')}` : undefined;
+}
+
 /** What a pagination strategy's code does, read from its body. */
 function paginationFromBody(body: string): string[] | undefined {
   if (/offset\s*\+=|offset\s*=\s*[^=\n]*\+/.test(body)) return ['OffsetIncrement'];
@@ -133,7 +139,12 @@ export function suggestReplacement(type: string, className: string | undefined, 
     return { confidence: 'unknown', reason: `a ${type} replaces a whole CDK mechanism; no declarative component does that, so the logic must be re-expressed by hand (or kept, YAML-only)` };
   if (type === 'CustomPaginationStrategy' && found) {
     const fromBody = paginationFromBody(found.body);
-    if (fromBody) return { replaceWith: fromBody, confidence: 'code', reason: `${short}'s code ${fromBody[0] === 'CursorPagination' ? 'reads the next page from the response' : fromBody[0] === 'OffsetIncrement' ? 'adds to an offset' : 'counts pages up by one'}, which ${fromBody[0]} does` };
+    if (fromBody) {
+      const what = fromBody[0] === 'CursorPagination' ? 'reads the next page from the response' : fromBody[0] === 'OffsetIncrement' ? 'adds to an offset' : 'counts pages up by one';
+      const cursor = fromBody[0] === 'CursorPagination' ? responseChain(found.body) : undefined;
+      const hint = cursor ? ` — e.g. cursor_value: "{{ ${cursor} }}", stop_condition: "{{ not ${cursor} }}"` : '';
+      return { replaceWith: fromBody, confidence: 'code', reason: `${short}'s code ${what}, which ${fromBody[0]} does${hint}` };
+    }
   }
   for (const [re, replaceWith] of BY_NAME[type] ?? []) {
     if (short && re.test(short))

@@ -75,6 +75,7 @@ ${parentRef}${configs}`;
     const pager = found.find((f) => f.rule === 'custom-component')!;
     expect(pager.replacement).toMatchObject({ replaceWith: ['CursorPagination'], confidence: 'code' });
     expect(pager.fix).toMatch(/reads the next page from the response/);
+    expect(pager.fix).toContain(`cursor_value: "{{ response.get("meta", {}).get("next_page_url") }}"`);
   });
 
   it('is honest when nothing points to a replacement', () => {
