@@ -9,11 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtPlugins, fleetRepo, nx, type FleetRepo, type RunResult } from '../../tools/ci/test/support';
 // @ts-expect-error plain ESM script without type declarations
 import { createCacheServer, listen, storedRecords } from '../../tools/cache-server/server.mjs';
+import { API_KEY, FAKE_SOURCE, connectorFiles, startMockApi } from '../../plugins/cat/test/support';
 
 const CONNECTORS = ['source-auth0', 'source-clickup-api', 'source-delighted', 'source-github'];
 const stagePlugins = builtPlugins(['import-check', 'cat']);
 const hasCat = stagePlugins.includes('@conveyor/cat');
 const targets = hasCat ? 'import-check,cat' : 'import-check';
+// A connector whose live CAT passes offline: a small protocol-speaking source (the cat plugin's own test
+// fixture) reading its API key from secrets/config.json and calling a loopback API with it. (Had it logged
+// the key, cat would fail the connector, and failures are never cached.)
+const FAKE = 'source-fake';
 
 interface CacheEvent {
   method: string;
@@ -28,6 +33,21 @@ function taskLines(output: string): { task: string; line: string }[] {
     .map((l) => l.trim())
     .filter((l) => /^> nx run \S+:\S+/.test(l))
     .map((line) => ({ task: /^> nx run (\S+:\S+)/.exec(line)![1], line }));
+}
+
+/** Paths of the entries of a (ustar) tar archive. */
+function tarEntries(tar: Buffer): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (from: number, len: number) => header.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    out.push(prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
 }
 
 /** Tasks Nx lists under "Failed tasks:" in its summary. */
@@ -56,11 +76,27 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
   let firstEvents: CacheEvent[];
   let secondEvents: CacheEvent[];
 
+  let api: Awaited<ReturnType<typeof startMockApi>>;
   const withSecrets = (dir: string) => {
     // CI writes credentials into the checkout before running; .gitignore keeps them out of git.
     mkdirSync(join(dir, 'connectors/source-auth0/secrets'), { recursive: true });
     writeFileSync(join(dir, 'connectors/source-auth0/secrets/config.json'), JSON.stringify({ credentials: { access_token: secret }, base_url: 'https://example.auth0.com' }));
+    mkdirSync(join(dir, `connectors/${FAKE}/secrets`), { recursive: true });
+    writeFileSync(join(dir, `connectors/${FAKE}/secrets/config.json`), JSON.stringify({ api_url: api.url, api_key: API_KEY, start_date: '2024-01-01' }));
     return dir;
+  };
+  /** The fake connector's files as committed (its secrets/ is written per clone). */
+  const fakeConnector = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [path, content] of Object.entries(connectorFiles(api.url, 'ok'))) {
+      if (!path.startsWith('secrets/')) out[`connectors/${FAKE}/${path}`] = typeof content === 'string' ? content : JSON.stringify(content, null, 2);
+    }
+    out[`connectors/${FAKE}/source.mjs`] = readFileSync(FAKE_SOURCE, 'utf8');
+    out[`connectors/${FAKE}/metadata.yaml`] = 'data:\n  connectorType: source\n  name: Fake\n  dockerRepository: airbyte/source-fake\n  dockerImageTag: 0.1.0\n  tags:\n    - language:python\n';
+    // This connector alone runs as a local command; the corpus connectors keep their default runners.
+    const command = { options: { command: ['node', 'source.mjs'] } };
+    out[`connectors/${FAKE}/project.json`] = JSON.stringify({ name: FAKE, targets: { cat: command, 'cat-static': command } }, null, 2);
+    return out;
   };
   const run = (dir: string, extraEnv: Record<string, string> = {}) =>
     nx(dir, ['affected', '-t', targets, `--base=${repo.firstCommit}`, '--head=HEAD', '--output-style=stream', '--verbose'], {
@@ -73,8 +109,10 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
     store = mkdtempSync(join(tmpdir(), 'conveyor-remote-cache-'));
     server = createCacheServer({ dir: store, readWriteTokens: [token], onEvent: (e: CacheEvent) => events.push(e) });
     url = await listen(server);
-    const plugins = stagePlugins.map((p) => (p === '@conveyor/cat' ? { plugin: p, options: { options: { suites: 'static' } } } : p));
-    repo = fleetRepo({ connectors: CONNECTORS, plugins });
+    api = await startMockApi();
+    // No network here: the corpus connectors' live checks fail fast instead of waiting a minute each.
+    const plugins = stagePlugins.map((p) => (p === '@conveyor/cat' ? { plugin: p, options: { options: { maxTimeoutSeconds: 3 } } } : p));
+    repo = fleetRepo({ connectors: CONNECTORS, plugins, files: hasCat ? fakeConnector() : {} });
     const a = withSecrets(repo.clone('machine-a'));
     const b = withSecrets(repo.clone('machine-b'));
     first = await run(a);
@@ -84,6 +122,7 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
   });
   afterAll(async () => {
     await new Promise<void>((r) => server?.close(() => r()));
+    await api?.close();
     repo?.cleanup();
     rmSync(store, { recursive: true, force: true });
   });
@@ -98,6 +137,8 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
     // Nx stores successes only; a failing stage (say, a cat suite) is re-run by the next machine, not replayed.
     expect(puts.length).toBe(succeeded(first.output).length);
     expect(puts.length).toBeGreaterThanOrEqual(3);
+    // The fake connector's live CAT used its secret and passed: results that saw the secret are stored.
+    if (hasCat) expect(succeeded(first.output)).toEqual(expect.arrayContaining([`${FAKE}:cat-static`, `${FAKE}:cat`]));
     // Every PUT followed a miss for the same hash.
     for (const p of puts) expect(firstEvents).toContainEqual(expect.objectContaining({ method: 'GET', hash: p.hash, status: 404 }));
   });
@@ -131,8 +172,12 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
       const inflated = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
       for (const bytes of [raw, inflated]) {
         expect(bytes.includes(secret), `archive ${h} holds the secret`).toBe(false);
-        expect(bytes.includes('secrets/config.json'), `archive ${h} holds a secrets file`).toBe(false);
+        expect(bytes.includes(API_KEY), `archive ${h} holds the fake connector's API key`).toBe(false);
       }
+      // Reports may name secrets/config.json (the config a test used); the file itself is never archived.
+      const entries = tarEntries(inflated);
+      expect(entries.length, `archive ${h} is a tar archive`).toBeGreaterThan(0);
+      expect(entries.filter((e) => /(^|\/)secrets\//.test(e))).toEqual([]);
     }
   });
 

@@ -6,10 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { collect, mergeJunit, summarize, toMarkdown } from './lib/fleet.mjs';
+import { collect, mergeJunit, mergeTimings, summarize, toMarkdown } from './lib/fleet.mjs';
+import { readTimings } from './lib/inputs.mjs';
 
-const USAGE = `usage: fleet-report.mjs --out <folder> [--fail-on-error] [--dry-run] <reports folder>...
-  Reads <project>/<stage>.json reports and *.junit.xml files under each folder (e.g. downloaded shard artifacts).`;
+const USAGE = `usage: fleet-report.mjs --out <folder> [--timings previous/timings.json] [--fail-on-error] [--dry-run] <reports folder>...
+  Reads <project>/<stage>.json reports and *.junit.xml files under each folder (e.g. downloaded shard artifacts).
+  Writes fleet-report.json, fleet-report.md, fleet.junit.xml and timings.json (the previous timings updated with
+  this run's durations: give it to the next \`shard.mjs --timings\`).`;
 
 /** @param {string[]} argv */
 export function main(argv) {
@@ -18,6 +21,7 @@ export function main(argv) {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
+      timings: { type: 'string' },
       'fail-on-error': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -35,6 +39,8 @@ export function main(argv) {
     writeFileSync(join(out, 'fleet-report.json'), JSON.stringify(fleet, null, 2) + '\n');
     writeFileSync(join(out, 'fleet-report.md'), md);
     writeFileSync(join(out, 'fleet.junit.xml'), mergeJunit(reports, junit, process.cwd()));
+    const previous = a.timings ? readTimings(resolve(a.timings), problems) : {};
+    writeFileSync(join(out, 'timings.json'), JSON.stringify(mergeTimings(previous, reports), null, 2) + '\n');
   }
   const notes = problems.map((p) => `warning: ${p}\n`).join('');
   const tail = `${reports.length} report(s), ${junit.length} JUnit file(s)${a['dry-run'] ? ' (dry run: nothing written)' : ` → ${a.out}`}\n`;

@@ -11,8 +11,10 @@ import { listProjects, readDurations } from './lib/inputs.mjs';
 
 const USAGE = `usage: shard.mjs -t <target> --shards <N> [--base <ref>] [--head <ref>] [--all]
                  [--projects a,b | --projects-file list.txt] [--stage <name>] [--reports dist/conveyor]
-                 [--timings fleet-report.json] [--cwd <workspace>] [--github-output] [--dry-run]
+                 [--timings timings.json] [--cwd <workspace>] [--github-output] [--dry-run]
   Prints {"include":[{shard, of, projects, count, estimatedMs, unmeasured}]} on stdout, a summary on stderr.
+  --timings        last durations from an earlier run (fleet-report.mjs's timings.json or fleet-report.json),
+                   for connectors without a report in --reports (default dist/conveyor)
   --github-output  also append matrix=<json> and count=<n> to $GITHUB_OUTPUT
   --dry-run        print the summary only (no JSON, no $GITHUB_OUTPUT)`;
 
@@ -61,7 +63,11 @@ export function main(argv) {
 
   const lines = [...problems.map((p) => `warning: ${p}`)];
   lines.push(`${projects.length} connector(s) with target ${a.target} → ${shards.length} shard(s); ${durations.size} with a measured duration`);
-  for (const s of shards) lines.push(`  shard ${s.shard}/${s.of}: ${s.count} connector(s), ~${Math.round(s.estimatedMs)} ms${s.unmeasured ? ` (${s.unmeasured} unmeasured)` : ''}`);
+  for (const s of shards) {
+    // With nothing measured the weights are counts, and a time estimate would be made up.
+    const estimate = durations.size ? `, ~${Math.round(s.estimatedMs / 1000)} s` : '';
+    lines.push(`  shard ${s.shard}/${s.of}: ${s.count} connector(s)${estimate}${s.unmeasured && durations.size ? ` (${s.unmeasured} unmeasured, counted as typical)` : ''}`);
+  }
   if (shards.length) lines.push(`  max load / ideal = ${imbalance(shards).toFixed(3)}`);
   const json = JSON.stringify(matrix);
   if (a['github-output'] && !a['dry-run']) {

@@ -139,3 +139,13 @@ function oneLine(s) {
 function esc(s) {
   return String(s).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]);
 }
+
+/**
+ * Timings to carry to the next run: the previous ones, overwritten by every duration measured now. A run
+ * that touched only a few connectors keeps the others' last measurements, so shards stay balanced.
+ */
+export function mergeTimings(previous, found) {
+  const stages = structuredClone(previous ?? {});
+  for (const { report: r } of found) if (typeof r.durationMs === 'number') (stages[r.stage] ??= {})[r.project] = r.durationMs;
+  return { kind: 'conveyor-timings', updatedAt: new Date().toISOString(), stages };
+}

@@ -60,15 +60,34 @@ export function readDurations(projects, o) {
     }
   }
   if (o.timingsFile) {
-    let fleet;
-    try {
-      fleet = JSON.parse(readFileSync(o.timingsFile, 'utf8'));
-    } catch (e) {
-      throw new Error(`${o.timingsFile}: expected a fleet report (fleet-report.json) written by tools/ci/fleet-report.mjs: ${/** @type {Error} */ (e).message}`);
-    }
-    for (const r of fleet.reports ?? []) {
-      if (r.stage === o.stage && typeof r.durationMs === 'number' && !durations.has(r.project)) durations.set(r.project, r.durationMs);
-    }
+    const known = readTimings(o.timingsFile, problems)[o.stage] ?? {};
+    for (const [project, ms] of Object.entries(known)) if (!durations.has(project) && projects.includes(project)) durations.set(project, ms);
   }
   return { durations, problems };
+}
+
+/**
+ * Durations by stage and project from a timings file (`fleet/timings.json`, carried from run to run by CI) or a
+ * fleet report. A missing file is normal on the first run; a file that is not one of these is an error.
+ * @returns {Record<string, Record<string, number>>}
+ */
+export function readTimings(file, problems = []) {
+  let data;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const err = /** @type {Error & { code?: string }} */ (e);
+    if (err.code === 'ENOENT') {
+      problems.push(`${file}: no timings yet (first run?); connectors without a report count as typical`);
+      return {};
+    }
+    throw new Error(`${file}: expected timings.json or fleet-report.json from tools/ci/fleet-report.mjs: ${err.message}`);
+  }
+  if (data && typeof data.stages === 'object' && data.kind === 'conveyor-timings') return data.stages;
+  if (data && Array.isArray(data.reports)) {
+    const out = {};
+    for (const r of data.reports) if (typeof r.durationMs === 'number') (out[r.stage] ??= {})[r.project] = r.durationMs;
+    return out;
+  }
+  throw new Error(`${file}: expected timings.json ({"kind":"conveyor-timings","stages":{…}}) or a fleet-report.json`);
 }

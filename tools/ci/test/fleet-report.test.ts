@@ -58,6 +58,21 @@ describe('fleet report over shard artifacts', () => {
     expect(md).toContain('- **source-posthog** `import-check`: invalid: `incremental_sync` is a CustomIncrementalSync <not allowed here> (connectors/source-posthog/source_posthog/manifest.yaml:41)');
   });
 
+  it('carries timings from run to run: earlier durations stay, new measurements replace them', () => {
+    const r1 = join(tmp, 'run-1');
+    report(r1, 'source-a', 'cat', { ok: true, summary: 'ok', durationMs: 5000 });
+    report(r1, 'source-b', 'cat', { ok: true, summary: 'ok', durationMs: 7000 });
+    main(['--out', join(tmp, 'fleet-1'), r1]);
+    const r2 = join(tmp, 'run-2');
+    report(r2, 'source-b', 'cat', { ok: false, summary: 'failed', durationMs: 9000 });
+    main(['--out', join(tmp, 'fleet-2'), '--timings', join(tmp, 'fleet-1', 'timings.json'), r2]);
+    const timings = JSON.parse(readFileSync(join(tmp, 'fleet-2', 'timings.json'), 'utf8'));
+    expect(timings).toMatchObject({ kind: 'conveyor-timings', stages: { cat: { 'source-a': 5000, 'source-b': 9000 } } });
+    // The first run has no earlier timings: a warning, not a failure.
+    const first = main(['--out', join(tmp, 'fleet-0'), '--timings', join(tmp, 'nowhere.json'), r1]);
+    expect(first.stdout).toContain('no timings yet');
+  });
+
   it('writes nothing on --dry-run and explains missing arguments', () => {
     report(join(tmp, 'r'), 'source-x', 'import-check', { ok: true, summary: 'ui' });
     const r = main(['--dry-run', join(tmp, 'r')]);

@@ -125,6 +125,17 @@ describe('shard CLI reading reports from disk', () => {
     expect(JSON.parse(r.stdout).include.flatMap((m: MatrixEntry) => m.projects.split(','))).toContain(project);
   });
 
+  it('fills in durations from a timings file for connectors that have no report here', () => {
+    const [a, b] = ['source-new-a', 'source-new-b'];
+    writeFileSync(join(ws, 'timings.json'), JSON.stringify({ kind: 'conveyor-timings', stages: { cat: { [a]: 90_000, [b]: 10_000 } } }));
+    const r = main(['-t', 'cat', '--shards', '2', '--projects', `${a},${b},source-new-c`, '--cwd', ws, '--timings', 'timings.json']);
+    const shards: MatrixEntry[] = JSON.parse(r.stdout).include;
+    // c is unmeasured and counts as the median (50 s): it joins b, not the 90 s connector.
+    expect(shards.map((s) => s.projects)).toEqual([a, `${b},source-new-c`]);
+    expect(r.stderr).toContain('2 with a measured duration');
+    expect(() => main(['-t', 'cat', '--shards', '2', '--projects', a, '--cwd', ws, '--timings', 'projects.txt'])).toThrow(/expected timings.json/);
+  });
+
   it('appends the matrix to $GITHUB_OUTPUT for a workflow, and explains missing arguments', () => {
     const out = join(ws, 'github-output');
     writeFileSync(out, '');

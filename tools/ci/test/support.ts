@@ -2,7 +2,7 @@
 // connectors from the real corpus in a second, cloned as many times as a test needs.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -25,12 +25,37 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
+ * A node_modules for throwaway workspaces: every installed package linked from this checkout, except the
+ * @conveyor packages, which are copied. The stage kit fingerprints plugins installed outside the workspace
+ * by their files, and this checkout's files change while other work goes on; a frozen copy keeps task
+ * hashes identical from one clone to the next, as a release installed from the registry would.
+ */
+export function snapshotNodeModules(dest: string): string {
+  const src = join(REPO_ROOT, 'node_modules');
+  mkdirSync(dest, { recursive: true });
+  for (const entry of readdirSync(src)) {
+    if (entry === '@conveyor') continue;
+    symlinkSync(join(src, entry), join(dest, entry));
+  }
+  mkdirSync(join(dest, '@conveyor'));
+  for (const pkg of readdirSync(join(src, '@conveyor'))) {
+    const real = realpathSync(join(src, '@conveyor', pkg));
+    cpSync(real, join(dest, '@conveyor', pkg), {
+      recursive: true,
+      dereference: false,
+      filter: (p) => !/\/(node_modules|test)(\/|$)|\.tsbuildinfo$/.test(p.slice(real.length)),
+    });
+  }
+  return dest;
+}
+
+/**
  * package.json + package-lock.json naming the installed @conveyor packages as ordinary registry installs, the
  * way a fleet's repository has them: Nx then hashes each plugin by its lockfile entry. The integrity is a hash
  * of the built package, so changed plugin code reads like a new release.
  */
-export function conveyorLockfile(): { packageJson: object; lockfile: object } {
-  const scope = join(REPO_ROOT, 'node_modules', '@conveyor');
+export function conveyorLockfile(nodeModules = join(REPO_ROOT, 'node_modules')): { packageJson: object; lockfile: object } {
+  const scope = join(nodeModules, '@conveyor');
   const deps: Record<string, string> = {};
   const packages: Record<string, object> = {};
   for (const short of readdirSync(scope).sort()) {
@@ -71,8 +96,9 @@ export function fleetRepo(opts: { connectors: string[]; plugins: unknown[]; nx?:
   const tmp = mkdtempSync(join(tmpdir(), 'conveyor-fleet-'));
   const origin = join(tmp, 'origin');
   mkdirSync(origin);
+  const modules = snapshotNodeModules(join(tmp, 'node_modules'));
   const base = JSON.parse(readFileSync(join(REPO_ROOT, 'nx.json'), 'utf8'));
-  const { packageJson, lockfile } = conveyorLockfile();
+  const { packageJson, lockfile } = conveyorLockfile(modules);
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(origin, rel)), { recursive: true });
     writeFileSync(join(origin, rel), text);
@@ -101,7 +127,7 @@ export function fleetRepo(opts: { connectors: string[]; plugins: unknown[]; nx?:
     clone(name) {
       const dir = join(tmp, name);
       git(tmp, 'clone', '-q', origin, dir);
-      symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
       return dir;
     },
     cleanup: () => rmSync(tmp, { recursive: true, force: true }),
