@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readConnector, recoverInterruptedChanges, type ChangeSet, type Problem } from '@conveyor/connector';
 import { isRepo, repoRoot, uncommittedFiles } from '@conveyor/git';
 import { defineStage } from '@conveyor/stage-kit';
-import { diffStat, planDiff } from './diff';
+import { diffStat } from './diff';
 import { DEFAULT_OPTIONS, type MigrateOptions } from './options';
 import { planMigration } from './plan';
 
@@ -14,8 +14,8 @@ export interface Change {
 }
 
 /** What a change set would do to each file, for the report. */
-export function describeChanges(changeSet: ChangeSet, planned: Map<string, string | null> = changeSet.simulate()): Change[] {
-  return [...planned]
+export function describeChanges(changeSet: ChangeSet): Change[] {
+  return [...changeSet.simulate()]
     .map(([path, content]): Change => ({ op: content === null ? 'delete' : existsSync(join(changeSet.root, path)) ? 'modify' : 'create', path }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -54,11 +54,10 @@ export const stage = defineStage<MigrateOptions>({
       const first = plan.findings.find((f) => f.severity === 'error');
       return { ok: false, summary: `not migrated: ${first?.message ?? 'blocked'}`, findings, layout: o.layout, changes: [] };
     }
-    const planned = plan.changeSet.simulate();
-    const changes = describeChanges(plan.changeSet, planned);
+    const changes = describeChanges(plan.changeSet);
     if (!changes.length) return { ok: true, summary: `already in the ${o.layout} layout: nothing to do`, findings, layout: o.layout, changes };
     if (o.dryRun) {
-      const diff = planDiff(plan.changeSet, `${relative(workspaceRoot, connector.root)}/`, planned);
+      const diff = plan.changeSet.diff(`${relative(workspaceRoot, connector.root)}/`);
       // The whole patch is kept next to the report (`git apply` takes it); the terminal gets it when it is readable.
       mkdirSync(reportDir, { recursive: true });
       const patch = join(reportDir, 'migrate.diff');
