@@ -193,4 +193,18 @@ describe('engine components', () => {
     const r = await read(withBase(stream('s', simple('/f'), `    transformations:\n      - type: AddFields\n        fields:\n          - {path: [label], value: "{{ record['price'] }}/{{ record['big'] }}/{{ record['n'] }}"}\n          - {path: [price_str], value: "{{ record['price'] }}", value_type: string}`)));
     expect(r.records).toEqual([{ id: 1, price: 5, big: 1000, n: 7, label: '5.0/1000.0/7', price_str: '5.0' }]);
   });
+  it('signs a JWT per request like PyJWT (sorted compact header, HS256)', async () => {
+    const { createHmac } = await import('node:crypto');
+    routes.set('/j', () => ({ body: '{"data": [{"id": 1}]}' }));
+    await read(withBase(stream('s', simple('/j', `        authenticator: {type: JwtAuthenticator, secret_key: "{{ config.key }}", algorithm: HS256, token_duration: 60, header_prefix: Bearer, jwt_headers: {kid: k1}, jwt_payload: {iss: "{{ config.iss }}"}}`))), { key: 'sekret', iss: 'me' });
+    const [prefix, token] = String(log[0].headers.authorization).split(' ');
+    expect(prefix).toBe('Bearer');
+    const [h, p, sig] = token.split('.');
+    const decode = (x: string) => JSON.parse(Buffer.from(x, 'base64url').toString('utf8'));
+    expect(Buffer.from(h, 'base64url').toString('utf8')).toBe('{"alg":"HS256","kid":"k1","typ":"JWT"}');
+    const payload = decode(p);
+    expect(payload).toMatchObject({ iss: 'me' });
+    expect(payload.exp - payload.iat).toBe(60);
+    expect(sig).toBe(createHmac('sha256', 'sekret').update(`${h}.${p}`).digest('base64url'));
+  });
 });

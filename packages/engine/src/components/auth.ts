@@ -12,6 +12,7 @@ import { type Build, type Node, expectType, params, refuseFields } from './build
 import { buildErrorHandler } from './error-handler';
 import { type Requester, buildRequester } from './requester';
 import { dpathGet } from './records';
+import { jwtToken } from './jwt';
 
 export type Injection = { headers: Record<string, unknown>; params: Record<string, unknown>; json: Record<string, unknown>; data: Record<string, unknown> };
 export const emptyInjection = (): Injection => ({ headers: {}, params: {}, json: {}, data: {} });
@@ -49,8 +50,21 @@ function tokenOf(b: Build, node: Node, field: string): string {
 
 export function buildAuthenticator(b: Build, node: Node | undefined): Authenticator {
   if (!node) return { inject: async () => emptyInjection() };
-  const type = expectType(b, node, ['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'SessionTokenAuthenticator', 'SelectiveAuthenticator']);
+  const type = expectType(b, node, ['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'SessionTokenAuthenticator', 'SelectiveAuthenticator', 'JwtAuthenticator']);
   switch (type) {
+    case 'JwtAuthenticator': {
+      refuseFields(b, node, ['passphrase']);
+      const token = jwtToken(b, node);
+      const option = (node.request_option as Node | undefined) ?? { type: 'RequestOption', inject_into: 'header', field_name: 'Authorization' };
+      return {
+        inject: async (headersOnly) => {
+          const out = emptyInjection();
+          if (headersOnly && option.inject_into !== 'header') return out;
+          injectOption(b, option, out, token());
+          return out;
+        },
+      };
+    }
     case 'SelectiveAuthenticator': {
       // The config value at authenticator_selection_path names the authenticator; built on first use.
       let chosen: Authenticator | undefined;
