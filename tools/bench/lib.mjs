@@ -1,7 +1,7 @@
 // Shared helpers for benchmarks: throwaway Nx workspaces over this checkout's installed packages.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,7 +61,8 @@ export function nx(dir, args, env = {}) {
 }
 
 export function machine() {
-  return { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, date: new Date().toISOString() };
+  // The load average says how much of the 2 cores other work took while this ran (the machine is shared).
+  return { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
 }
 
 export function writeResult(name, result) {

@@ -50,11 +50,17 @@ export function readConnector(dir: string, options: ReadConnectorOptions = {}): 
   if (!existsSync(metadataFile)) {
     metadataErrors = [{ rule: 'metadata', severity: 'error', message: 'metadata.yaml not found: every connector folder needs one', file: metadataFile }];
   } else {
-    metadataYaml = readYamlFile(metadataFile, metadataFile);
-    const result = validateMetadata(metadataYaml);
-    metadata = result.value;
-    metadataErrors = result.errors;
-    metadataWarnings = result.warnings;
+    try {
+      metadataYaml = readYamlFile(metadataFile, metadataFile);
+    } catch (e) {
+      metadataErrors = [{ rule: 'metadata', severity: 'error', message: `cannot read metadata.yaml (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a readable YAML file`, file: metadataFile }];
+    }
+    if (metadataYaml) {
+      const result = validateMetadata(metadataYaml);
+      metadata = result.value;
+      metadataErrors = result.errors;
+      metadataWarnings = result.warnings;
+    }
   }
   const rawTags = (metadataYaml?.value as { data?: { tags?: unknown } } | undefined)?.data?.tags;
   const tags = Array.isArray(rawTags) ? rawTags.filter((t): t is string => typeof t === 'string') : [];

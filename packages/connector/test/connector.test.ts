@@ -77,6 +77,13 @@ describe('readConnector on bad input', () => {
     expect(m.errors[0]).toMatchObject({ rule: 'manifest-missing', message: expect.stringContaining('ENOENT') });
   });
 
+  it('reports a metadata.yaml it cannot read instead of crashing', () => {
+    t = tempDir();
+    writeTree(t.dir, { 'source-odd/metadata.yaml/oops.txt': 'a folder where the file should be' });
+    const c = readConnector(join(t.dir, 'source-odd'));
+    expect(c.metadataErrors[0]).toMatchObject({ file: join(t.dir, 'source-odd/metadata.yaml'), message: expect.stringMatching(/cannot read metadata.yaml \(EISDIR\): expected a readable YAML file/) });
+  });
+
   it('names the line and column of a broken schema file', () => {
     t = tempDir();
     writeTree(t.dir, {

@@ -102,13 +102,13 @@ export function inferConnectors(files: readonly string[], workspaceRoot: string,
     if (!matchesAny(file, patterns)) continue;
     const root = dirname(file);
     const name = root.split('/').pop()!;
-    let text: string;
+    let facts: MetadataFacts;
     try {
-      text = readFileSync(join(workspaceRoot, file), 'utf8');
-    } catch {
-      continue;
+      facts = cache.facts(readFileSync(join(workspaceRoot, file), 'utf8'), file);
+    } catch (e) {
+      // Unreadable (a folder, no permission): the project stays, and its stages say why.
+      facts = { kind: 'unknown', tags: [], metadataError: `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }
-    const facts = cache.facts(text, file);
     const kind = facts.kind !== 'unknown' ? facts.kind : name.startsWith('destination-') ? 'destination' : name.startsWith('source-') ? 'source' : 'unknown';
     const { layout } = detectLayout(join(workspaceRoot, root), name, facts.tags);
     out.push({ name, root, layout, kind, tags: [...facts.tags, `layout:${layout}`], metadataError: facts.metadataError });

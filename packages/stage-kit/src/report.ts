@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageReport } from './types';
 
@@ -20,6 +20,9 @@ export function writeReport(workspaceRoot: string, report: StageReport, secrets:
   const dir = reportDir(workspaceRoot, report.project);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${report.stage}.json`);
-  writeFileSync(file, maskSecrets(JSON.stringify(report, null, 2), secrets) + '\n');
+  // Through a rename: a run killed mid-write must not leave half a report for the fleet report to choke on.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, maskSecrets(JSON.stringify(report, null, 2), secrets) + '\n');
+  renameSync(tmp, file);
   return file;
 }

@@ -79,6 +79,13 @@ describe('inference cache', () => {
     expect(out.map((c) => c.metadataError?.split(':')[0])).toEqual(['connectors/source-a/metadata.yaml', 'connectors/source-b/metadata.yaml']);
   });
 
+  it('keeps a connector whose metadata.yaml cannot be read, and says why', () => {
+    t = tempDir();
+    writeTree(t.dir, { 'connectors/source-a/metadata.yaml/x': '' });
+    const [c] = inferConnectors(['connectors/source-a/metadata.yaml'], t.dir, undefined, new InferenceCache());
+    expect(c).toMatchObject({ name: 'source-a', kind: 'source', metadataError: 'connectors/source-a/metadata.yaml: cannot read: EISDIR' });
+  });
+
   it('ignores a cache written in another format, and keeps only the entries still in use', () => {
     t = tempDir();
     const meta = 'data:\n  connectorType: destination\n';
