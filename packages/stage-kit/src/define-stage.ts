@@ -80,7 +80,7 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
               projectType: 'library',
               tags: c.tags,
               // No `technologies` here: Nx concatenates project metadata arrays across plugins (one 'airbyte' per stage).
-              metadata: { description: c.metadataError ? `metadata problem: ${c.metadataError}` : `${c.kind} connector (${c.layout})` },
+              metadata: { description: [c.metadataError ? `metadata problem: ${c.metadataError}` : `${c.kind} connector (${c.layout})`, c.note].filter(Boolean).join('; ') },
               targets: applies ? { [targetName]: target } : {},
             },
           },

@@ -113,7 +113,28 @@ export function inferConnectors(files: readonly string[], workspaceRoot: string,
     const { layout } = detectLayout(join(workspaceRoot, root), name, facts.tags);
     out.push({ name, root, layout, kind, tags: [...facts.tags, `layout:${layout}`], metadataError: facts.metadataError });
   }
-  return out;
+  return renameDuplicates(out, patterns);
+}
+
+/**
+ * Two connector folders with the same name (a copy under `connectors/` of one in `airbyte-integrations/`) would
+ * make Nx refuse the whole graph. The one matched by the earliest glob (then the first path) keeps the name;
+ * the others are named after their path (`connectors-source-foo`) and say so. Every plugin sees the same files,
+ * so they all agree on the names.
+ */
+function renameDuplicates(connectors: InferredConnector[], patterns: readonly string[]): InferredConnector[] {
+  const rank = (c: InferredConnector) => patterns.findIndex((g) => matchesAny(`${c.root}/metadata.yaml`, [g]));
+  const byName = new Map<string, InferredConnector[]>();
+  for (const c of connectors) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  for (const [name, group] of byName) {
+    if (group.length < 2) continue;
+    const [keeper, ...others] = [...group].sort((a, b) => rank(a) - rank(b) || a.root.localeCompare(b.root));
+    for (const c of others) {
+      c.name = c.root.split('/').join('-');
+      c.note = `named ${c.name} because ${keeper.root} is also called ${name}`;
+    }
+  }
+  return connectors;
 }
 
 export function relativeToWorkspace(workspaceRoot: string, abs: string): string {

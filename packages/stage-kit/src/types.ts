@@ -45,6 +45,8 @@ export interface InferredConnector {
   tags: string[];
   /** Why metadata.yaml could not be used; the project still exists so its stages can report it. */
   metadataError?: string;
+  /** Why the project is not simply named after its folder (another connector folder has that name). */
+  note?: string;
 }
 
 export interface StageContext<O> {

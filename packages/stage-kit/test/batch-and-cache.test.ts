@@ -86,6 +86,18 @@ describe('inference cache', () => {
     expect(c).toMatchObject({ name: 'source-a', kind: 'source', metadataError: 'connectors/source-a/metadata.yaml: cannot read: EISDIR' });
   });
 
+  it('gives a second folder with the same name a project name of its own, so Nx keeps the graph', () => {
+    t = tempDir();
+    const meta = 'data:\n  connectorType: source\n';
+    writeTree(t.dir, { 'connectors/source-a/metadata.yaml': meta, 'airbyte-integrations/connectors/source-a/metadata.yaml': meta });
+    const out = inferConnectors(['connectors/source-a/metadata.yaml', 'airbyte-integrations/connectors/source-a/metadata.yaml'], t.dir, undefined, new InferenceCache());
+    expect(out.map((c) => [c.root, c.name])).toEqual([
+      ['connectors/source-a', 'connectors-source-a'],
+      ['airbyte-integrations/connectors/source-a', 'source-a'],
+    ]);
+    expect(out[0].note).toBe('named connectors-source-a because airbyte-integrations/connectors/source-a is also called source-a');
+  });
+
   it('ignores a cache written in another format, and keeps only the entries still in use', () => {
     t = tempDir();
     const meta = 'data:\n  connectorType: destination\n';
