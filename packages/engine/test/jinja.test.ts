@@ -43,6 +43,7 @@ describe('interpolation (CDK semantics)', () => {
     expect(s("{{ config['__proto__'] }}")).toBe('');
     expect(() => s("{{ ''.constructor.constructor('return process')() }}")).toThrow();
     expect(() => s('{{ process.exit(1) }}')).toThrow(/undeclared/);
+    expect(() => s("{{ 'a' * 100000000000 }}")).toThrow(/too large/);
   });
   it('evaluates booleans like InterpolatedBoolean', () => {
     expect(evalBoolean("{{ record['active'] and record['price'] >= 5 }}", config, { record: { active: true, price: 6 } })).toBe(true);

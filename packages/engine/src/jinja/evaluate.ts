@@ -202,8 +202,13 @@ function binary(op: string, l: unknown, r: unknown): unknown {
     if (l instanceof PyTimedelta && r instanceof PyTimedelta) return new PyTimedelta(l.us - r.us);
   }
   if (op === '*') {
-    if (typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, r));
-    if (Array.isArray(l) && typeof r === 'number') return Array.from({ length: Math.max(0, r) }, () => l).flat();
+    // Sandbox: refuse repetitions that would exhaust memory instead of crashing the process.
+    const size = (n: number, unit: number): number => {
+      if (n * unit > 10_000_000) throw new PyError('SecurityError', 'the result of the repetition would be too large');
+      return Math.max(0, n);
+    };
+    if (typeof l === 'string' && typeof r === 'number') return l.repeat(size(r, l.length));
+    if (Array.isArray(l) && typeof r === 'number') return Array.from({ length: size(r, l.length) }, () => l).flat();
     if (l instanceof PyTimedelta && typeof r === 'number') return new PyTimedelta(Math.round(l.us * r));
   }
   if (op === '%' && typeof l === 'string') return percentFormat(l, Array.isArray(r) ? r : [r]);
