@@ -27,3 +27,4 @@ export * from './custom-components';
 export * from './builder-matrix';
 export * from './builder-auth';
 export * from './transforms/flatten-config';
+export * from './source-paths';

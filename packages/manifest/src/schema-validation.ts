@@ -12,6 +12,16 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { ManifestPath } from './references';
 import { groupIssues, type RawError } from './schema-messages';
+import { isWritten, sourcePath } from './source-paths';
+
+export interface UnknownField {
+  /** Where the field is written in the source manifest. */
+  path: ManifestPath;
+  component: string;
+  field: string;
+  /** The component's own fields, to suggest the intended one. */
+  known: string[];
+}
 
 export interface SchemaIssue {
   /** Where the problem was written in the source manifest (resolved through `origins`). */
@@ -64,6 +74,34 @@ export class ComponentSchema {
 
   hasDefinition(type: string): boolean {
     return this.definitions.has(type);
+  }
+
+  /**
+   * Fields written on a component that its definition does not know. Most definitions allow extra
+   * properties, so the CDK silently ignores these: usually a misspelling. Fields that only arrive through
+   * `$parameters` are not reported (propagation puts every parameter on every component).
+   */
+  unknownFields(manifest: Obj, origins: WeakMap<object, ManifestPath>, source: unknown): UnknownField[] {
+    const out: UnknownField[] = [];
+    const components = this.components(manifest);
+    // A field with the same value on an enclosing component was pushed down (by $parameters, or written
+    // out by a migration that resolved them): an artifact, not a mistake of this component.
+    const inherited = (path: ManifestPath, k: string, v: unknown) =>
+      components.some((a) => a.path.length < path.length && a.path.every((s, i) => String(s) === String(path[i])) && k in a.value && JSON.stringify(a.value[k]) === JSON.stringify(v));
+    for (const c of components) {
+      const def = (this.schema.definitions as Record<string, Obj>)[c.type];
+      const props = def?.properties as Obj | undefined;
+      // Closed definitions are reported by validate(); custom components take any field as a constructor argument.
+      if (!props || def.additionalProperties === false || c.type.startsWith('Custom')) continue;
+      for (const k of Object.keys(c.value)) {
+        if (k in props || k === '$parameters' || k === 'type' || k === '$ref' || inherited(c.path, k, c.value[k])) continue;
+        const at = sourcePath(manifest, [...c.path, k], origins, source);
+        if (at[at.length - 1] !== k || !isWritten(source, at)) continue;
+        out.push({ path: at, component: c.type, field: k, known: Object.keys(props).filter((p) => p !== '$parameters' && p !== 'type') });
+      }
+    }
+    const seen = new Set<string>();
+    return out.filter((u) => !seen.has(key(u.path)) && !!seen.add(key(u.path)));
   }
 
   /** Problems of a preprocessed manifest (see preprocessManifest), each located in the source manifest. */
@@ -159,67 +197,6 @@ function parseCached(text: string): Obj {
     }
     return parsed;
   }
-}
-
-/**
- * The source-manifest path of a place in the preprocessed manifest: the nearest object's origin plus the
- * rest, followed through `$ref`s of the source (when given) to where the value was actually written.
- */
-export function sourcePath(manifest: unknown, instancePath: ManifestPath, origins?: WeakMap<object, ManifestPath>, source?: unknown): ManifestPath {
-  if (!origins) return instancePath;
-  let node: unknown = manifest;
-  let best: ManifestPath = origins.get(manifest as object) ?? [];
-  let bestDepth = 0;
-  for (let i = 0; i < instancePath.length; i++) {
-    if (!node || typeof node !== 'object') break;
-    node = (node as Record<string | number, unknown>)[instancePath[i]];
-    if (node && typeof node === 'object' && origins.has(node)) {
-      best = origins.get(node)!;
-      bestDepth = i + 1;
-    }
-  }
-  const path = [...best, ...instancePath.slice(bestDepth)];
-  return source === undefined ? path : followRefs(source, path);
-}
-
-/** Walk `path` in the source manifest, jumping through `$ref` / `"#/…"` where the key is not written. */
-export function followRefs(source: unknown, path: ManifestPath): ManifestPath {
-  let node = source;
-  let at: ManifestPath = [];
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    for (let hops = 0; hops < 16; hops++) {
-      const o = node && typeof node === 'object' ? (node as Record<string | number, unknown>) : undefined;
-      if (o && seg in o) break;
-      const ref = typeof node === 'string' ? node : typeof o?.$ref === 'string' ? (o.$ref as string) : undefined;
-      if (!ref?.startsWith('#/')) return [...at, ...path.slice(i)];
-      const target = refTarget(source, ref);
-      if (!target) return [...at, ...path.slice(i)];
-      ({ node, path: at } = target);
-    }
-    const o = node as Record<string | number, unknown> | undefined;
-    if (!o || typeof o !== 'object' || !(seg in o)) return [...at, ...path.slice(i)];
-    node = o[seg];
-    at = [...at, seg];
-  }
-  return at;
-}
-
-function refTarget(source: unknown, ref: string): { node: unknown; path: ManifestPath } | undefined {
-  let rest = ref.slice(2);
-  let node = source;
-  const path: ManifestPath = [];
-  while (rest) {
-    const o = node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
-    if (o && !Array.isArray(o) && rest in o) return { node: o[rest], path: [...path, rest] };
-    const slash = rest.indexOf('/');
-    const key = slash < 0 ? rest : rest.slice(0, slash);
-    rest = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!o || !(key in o)) return undefined;
-    node = o[key];
-    path.push(Array.isArray(o) ? Number(key) : key);
-  }
-  return { node, path };
 }
 
 function toRaw(e: ErrorObject, base: ManifestPath): RawError {

@@ -87,6 +87,15 @@ describe('ComponentSchema.validate', () => {
     expect(issues[0].message).toMatch(/^`authenticator` has no `type`; expected one of ApiKeyAuthenticator, BasicHttpAuthenticator, .*NoAuth/);
   });
 
+  it('lists fields a component does not know, where they are written, but not what $parameters pushed down', () => {
+    const source = parse(base(`${REQUESTER}\n    http_methd: GET\n    $parameters: { extractor_path: data }`));
+    const origins = new WeakMap<object, ManifestPath>();
+    const manifest = preprocessManifest(source, origins);
+    const unknown = ComponentSchema.load(SCHEMA).unknownFields(manifest, origins, source);
+    expect(unknown.map((u) => [u.path, u.component, u.field])).toEqual([[['definitions', 'requester', 'http_methd'], 'HttpRequester', 'http_methd']]);
+    expect(unknown[0].known).toContain('http_method');
+  });
+
   it('finds nothing wrong in real connectors Airbyte shipped on a recent CDK', () => {
     for (const c of ['migrations/source-lemlist/after/manifest.yaml', 'migrations/source-timely/after/manifest.yaml']) {
       expect(validate(readFileSync(join(CORPUS, c), 'utf8'))).toEqual([]);

@@ -72,6 +72,16 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
         fix: inherited ? 'rename the $parameters key, or set the field explicitly with the right type' : undefined,
       });
     }
+    for (const u of options.schema.unknownFields(manifest, origins, raw)) {
+      const guess = closest(u.field, u.known);
+      findings.at(u.path, {
+        rule: 'unknown-field',
+        impact: 'info',
+        severity: 'warning',
+        message: `${u.component} has no field \`${u.field}\`: the CDK ignores it${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+        fix: guess ? `rename it to ${guess}` : u.known.length ? `remove it, or move it where it belongs (${u.component}'s fields: ${u.known.join(', ')})` : `remove it (${u.component} takes no fields)`,
+      });
+    }
     const pythonClasses = readComponentsPy(connector);
     for (const m of checkBuilderMatrix(manifest, origins, { pythonClasses, source: raw })) {
       findings.at(writtenPlace(manifest, m.path, origins, raw), {
@@ -110,6 +120,27 @@ function fixForLoadError(rule: string | undefined): string | undefined {
   if (rule === 'yaml-syntax') return 'fix the YAML syntax at this line';
   if (rule === 'manifest-missing') return 'restore the manifest, or correct the language tag in metadata.yaml';
   return undefined;
+}
+
+/** The known field nearest to a misspelt one, when it is near enough to be a typo. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** Classes of the connector's components.py files (for replacement suggestions). */

@@ -42,7 +42,7 @@ export class Findings {
   }
 
   /** Add a finding located at `path` of the source manifest. */
-  at(path: ManifestPath, f: Omit<ImportFinding, 'severity' | 'file' | 'line' | 'column'>, perStream = false): void {
+  at(path: ManifestPath, f: Omit<ImportFinding, 'severity' | 'file' | 'line' | 'column'> & { severity?: Problem['severity'] }, perStream = false): void {
     if (!this.manifest) return this.add(f, perStream);
     this.add({ ...f, file: this.manifest.file, ...locate(this.manifest, path) }, perStream);
   }

@@ -160,3 +160,18 @@ describe('--fix over the fleet', () => {
     }
   });
 });
+
+describe('fields the CDK silently ignores', () => {
+  it.each([
+    ['inline-schemas/source-pocket/before', 'DefaultErrorHandler has no field `error_handlers`', /error_handlers:/],
+    ['fleet-2024-06/source-mailchimp', 'MinMaxDatetime has no field `lookback_window`', /lookback_window:/],
+    ['fleet-2024-06/source-notion', 'BearerAuthenticator has no field `authenticator`', /^\s+authenticator:/],
+  ])('%s: %s', async (rel, message, line) => {
+    const report = await check(rel);
+    const f = report.findings.find((x) => x.rule === 'unknown-field' && x.message.startsWith(message))!;
+    expect(f).toMatchObject({ severity: 'warning', impact: 'info' });
+    const dir = join(CORPUS, rel);
+    const pkg = readdirSync(dir).find((d) => /^source_/.test(d))!;
+    expect(readFileSync(join(dir, pkg, 'manifest.yaml'), 'utf8').split('\n')[f.line! - 1]).toMatch(line);
+  });
+});
