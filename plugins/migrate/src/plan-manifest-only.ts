@@ -14,7 +14,7 @@ import { ManifestReferenceError } from '@conveyor/manifest';
 import { findCustomComponents, planComponentsMove, refuseCustomComponents, renameClasses } from './custom-components';
 import { emitYaml } from './emit-yaml';
 import { flattenManifest } from './flatten';
-import { checkSourcePy, readStartingManifest } from './read-manifest';
+import { checkSourcePy, readStartingManifest, sourcePyOverrides } from './read-manifest';
 import { renderReadme } from './readme';
 import { editAcceptanceConfig, editMetadataForManifestOnly } from './yaml-edits';
 import type { MigrateOptions } from './options';
@@ -74,6 +74,7 @@ export function planManifestOnly(connector: Connector, o: MigrateOptions, worksp
     if (entry.isDirectory() && entry.name.startsWith('.')) continue;
     changeSet.delete(entry.name);
   }
+  findings.push(...sourcePyOverrides(connector, 'a manifest-only connector has no source.py'));
   const metadataText = readFileSync(connector.metadataFile, 'utf8');
   const metadata = editMetadataForManifestOnly(metadataText, connector.metadataFile, o.baseImage);
   findings.push(...metadata.problems);

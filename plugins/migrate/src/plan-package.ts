@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangeSet, listFiles, type Connector, type Problem } from '@conveyor/connector';
 import { findCustomComponents, refuseCustomComponents } from './custom-components';
-import { checkSourcePy, readStartingManifest } from './read-manifest';
+import { checkSourcePy, readStartingManifest, sourcePyOverrides } from './read-manifest';
 import type { MigrateOptions } from './options';
 import type { Plan } from './plan';
 
@@ -60,9 +60,24 @@ export function planPackage(connector: Connector, o: MigrateOptions, workspaceRo
     if (!f.endsWith('.py') || f === `${pkg}/source.py` || keptModules.has(f)) continue;
     changeSet.delete(f);
   }
-  changeSet.write(`${pkg}/source.py`, seedSourcePy(connector.name));
+  // A source.py that already is such a wrapper (another copyright year, say) is left as it is.
+  const current = readIfExists(join(connector.root, pkg, 'source.py'));
+  if (current === undefined || !isYamlWrapper(current)) {
+    changeSet.write(`${pkg}/source.py`, seedSourcePy(connector.name));
+    findings.push(...sourcePyOverrides(connector, "the seed's wrapper replaces it"));
+  }
   findings.push(...entryPointWarnings(connector, pkg, changeSet));
   return { changeSet, findings, blocked: false };
+}
+
+/** A YamlDeclarativeSource subclass reading manifest.yaml and doing nothing else. */
+export function isYamlWrapper(text: string): boolean {
+  const defs = [...text.matchAll(/^\s*def\s+(\w+)/gm)].map((m) => m[1]);
+  return /class\s+\w+\(\s*YamlDeclarativeSource\s*\)/.test(text) && /["']?path_to_yaml["']?\s*[:=]\s*["']manifest\.yaml["']/.test(text) && defs.every((d) => d === '__init__');
+}
+
+function readIfExists(abs: string): string | undefined {
+  return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
 }
 
 /** main.py / pyproject.toml that import `<pkg>.run`, which the seed's rule deletes. */

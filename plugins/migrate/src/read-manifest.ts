@@ -104,3 +104,13 @@ export function checkSourcePy(connector: Connector): Problem[] {
     return [{ rule: 'python-streams', severity: 'error', message: 'source.py is not a YamlDeclarativeSource: its Python would be lost', file: abs, line: 1, column: 1, fix: 'move its logic into the manifest (or custom components) first' }];
   return [];
 }
+
+/** Methods of source.py besides `__init__`: code that a migration replaces (package) or deletes (manifest-only). */
+export function sourcePyOverrides(connector: Connector, what: string): Problem[] {
+  if (!connector.packageDir) return [];
+  const abs = join(connector.root, connector.packageDir, 'source.py');
+  if (!existsSync(abs)) return [];
+  const defs = [...readFileSync(abs, 'utf8').matchAll(/^\s*def\s+(\w+)/gm)].map((m) => m[1]).filter((d) => d !== '__init__');
+  if (!defs.length) return [];
+  return [{ rule: 'source-py', severity: 'warning', message: `source.py overrides ${defs.join(', ')}; ${what}, so that code goes`, file: abs, fix: 'express it in the manifest, or keep a copy before migrating' }];
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, copyConnector, git, gitInit, tempDir, type TempDir } from '../../../test/support';
-import { seedSourcePy } from '../src/plan-package';
+import { isYamlWrapper, seedSourcePy } from '../src/plan-package';
 import { stage } from '../src/stage';
 import { filesUnder } from './corpus';
 
@@ -48,7 +48,10 @@ describe('package layout (the seed)', () => {
   });
 
   it('inlines schemas and spec, keeps comments, deletes the other .py files and writes the seed’s source.py', async () => {
-    const { repo, dir } = repoWith('source-tasklist');
+    const { repo, dir } = repoWith('source-tasklist', false);
+    const sourcePy = join(dir, 'source_tasklist/source.py');
+    writeFileSync(sourcePy, readFileSync(sourcePy, 'utf8') + '\n    def check_connection(self, logger, config):\n        return True, None\n');
+    gitInit(repo);
     const { report } = await stage.runOne(dir, {}, repo);
     expect(report.ok, report.summary).toBe(true);
     const files = filesUnder(dir);
@@ -62,6 +65,7 @@ describe('package layout (the seed)', () => {
     expect(seedSourcePy('source-tasklist')).toContain('class SourceTasklist(YamlDeclarativeSource):');
     // main.py still imports source_tasklist.run, which the seed's rule deletes: the user is told where.
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'entry-point', file: join(dir, 'main.py'), line: 1 }));
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'source-py', severity: 'warning', message: expect.stringContaining('check_connection') }));
     expect(report.changes).toContainEqual({ op: 'delete', path: 'source_tasklist/run.py' });
     // A second run is a no-op.
     const again = await stage.runOne(dir, {}, repo);
@@ -99,6 +103,10 @@ describe('package layout (the seed)', () => {
     const kept = await stage.runOne(dir, { customComponents: 'keep' }, repo);
     expect(kept.report.ok, kept.report.summary).toBe(true);
     expect(filesUnder(dir).filter((f) => f.endsWith('.py') && f.startsWith('source_'))).toEqual(['source_custom_pager/components.py', 'source_custom_pager/source.py']);
+    // Its source.py already was a YamlDeclarativeSource wrapper (dated 2024): left as it was.
+    expect(kept.report.changes).not.toContainEqual(expect.objectContaining({ path: 'source_custom_pager/source.py' }));
+    expect(isYamlWrapper(seedSourcePy('source-x'))).toBe(true);
+    expect(isYamlWrapper('class S(YamlDeclarativeSource):\n    def __init__(self):\n        super().__init__(path_to_yaml="manifest.yaml")\n    def streams(self, config):\n        return []\n')).toBe(false);
   });
 });
 
