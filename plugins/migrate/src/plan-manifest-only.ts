@@ -64,6 +64,8 @@ export function planManifestOnly(connector: Connector, o: MigrateOptions, worksp
   for (const u of flat.unresolved)
     findings.push({ rule: 'parameters', severity: 'warning', message: `${u.path.join('.')}: ${JSON.stringify(u.text)} reads a parameter that is not set here; it reads nothing once $parameters are removed`, file: manifestFile });
   const manifest = renameClasses(flat.manifest, move.rename);
+  if (!manifest.spec)
+    findings.push({ rule: 'spec', severity: 'warning', message: 'no spec in the manifest nor a spec file: the manifest-only connector would answer `spec` with nothing', file: manifestFile, fix: 'add `spec:` (connection_specification) to the manifest' });
 
   changeSet.write('manifest.yaml', emitYaml(manifest));
   if (move.from) changeSet.move(move.from, 'components.py');

@@ -110,6 +110,22 @@ describe('package layout (the seed)', () => {
   });
 });
 
+describe('manifest-only layout from a Builder export', () => {
+  it('flattens the exported manifest instead of the current one, without its metadata', async () => {
+    const { repo, dir } = repoWith('source-tasklist', false);
+    const exported = readFileSync(join(dir, 'source_tasklist/manifest.yaml'), 'utf8').replace('    - projects', '    - tasks') + 'metadata:\n  testedStreams: {}\n';
+    writeFileSync(join(repo, 'exported.yaml'), exported);
+    gitInit(repo);
+    const { report } = await stage.runOne(dir, { layout: 'manifest-only', from: join(repo, 'exported.yaml') }, repo);
+    expect(report.ok, report.summary).toBe(true);
+    const manifest = parse(readFileSync(join(dir, 'manifest.yaml'), 'utf8'));
+    expect(manifest.metadata).toBeUndefined();
+    expect(manifest.check.stream_names).toEqual(['tasks']);
+    expect(JSON.stringify(manifest)).not.toMatch(/"\$ref"|"\$parameters"/);
+    expect(manifest.spec.connection_specification.type).toBe('object');
+  });
+});
+
 describe('manifest-only layout with custom components', () => {
   it('moves them to a root components.py and rewrites class_name for the declarative image', async () => {
     const { repo, dir } = repoWith('source-custom-pager');
