@@ -54,7 +54,14 @@ export const stage = defineStage<MigrateOptions>({
       const first = plan.findings.find((f) => f.severity === 'error');
       return { ok: false, summary: `not migrated: ${first?.message ?? 'blocked'}`, findings, layout: o.layout, changes: [] };
     }
-    const changes = describeChanges(plan.changeSet);
+    let changes: Change[];
+    try {
+      changes = describeChanges(plan.changeSet);
+    } catch (e) {
+      // The change set checks its paths when planned (a folder where a file goes, a path outside the connector …).
+      const message = (e as Error).message;
+      return { ok: false, summary: `not migrated: ${message}`, findings: [...findings, { rule: 'plan', severity: 'error', message, file: connector.root }], layout: o.layout, changes: [] };
+    }
     if (!changes.length) return { ok: true, summary: `already in the ${o.layout} layout: nothing to do`, findings, layout: o.layout, changes };
     if (o.dryRun) {
       const diff = plan.changeSet.diff(`${relative(workspaceRoot, connector.root)}/`);
@@ -70,7 +77,13 @@ export const stage = defineStage<MigrateOptions>({
       const dirty = await dirtyCheck(connector.root, from);
       if (dirty) return { ok: false, summary: `not migrated: ${dirty.message}`, findings: [...findings, dirty], layout: o.layout, changes: [] };
     }
-    plan.changeSet.apply();
+    try {
+      plan.changeSet.apply();
+    } catch (e) {
+      // The change set restored every file before rethrowing: say so, with what failed.
+      const message = (e as Error).message;
+      return { ok: false, summary: `not migrated: ${message}; every file was restored`, findings: [...findings, { rule: 'apply', severity: 'error', message, file: connector.root }], layout: o.layout, changes: [] };
+    }
     return { ok: true, summary: `migrated to the ${o.layout} layout: ${count(changes)}`, findings, layout: o.layout, changes };
   },
 });
