@@ -34,7 +34,7 @@ describe.skipIf(!builtPlugins(['import-check']).length)('sharding the corpus fle
     dir = repo.clone('ci');
     const r = await nx(dir, ['show', 'projects', '--withTarget', 'import-check', '--json']);
     withTarget = JSON.parse(r.output.trim().split('\n').pop()!).sort();
-  });
+  }, 180_000);
   afterAll(() => repo?.cleanup());
 
   it('splits every affected connector with the target into shards, each exactly once', async () => {
@@ -52,7 +52,7 @@ describe.skipIf(!builtPlugins(['import-check']).length)('sharding the corpus fle
     expect(m.log).toContain('0 with a measured duration');
   });
 
-  it('runs each shard with run-many --batch, then balances the next split by the measured durations', async () => {
+  it('runs each shard with run-many --batch, then balances the next split by the measured durations', { timeout: 240_000 }, async () => {
     const m = await shard(dir, ['-t', 'import-check', '--shards', '2', `--base=${repo.firstCommit}`]);
     const artifacts = join(dir, '..', 'artifacts');
     for (const s of m.include) {

@@ -42,7 +42,7 @@ describe.skipIf(plugins.length < 2)('@conveyor/fleet makes `nx affected` right f
     expect(await affectedByLastCommit(dir)).toEqual(['python-connector-base', 'source-auth0', 'source-clickup-api', 'source-github']);
   });
 
-  it('a change to the in-repo CDK marks the connectors whose declared CDK version admits it', async () => {
+  it('a change to the in-repo CDK marks the connectors whose declared CDK version admits it', { timeout: 120_000 }, async () => {
     writeFileSync(join(dir, 'airbyte-cdk/python/pyproject.toml'), '[tool.poetry]\nname = "airbyte-cdk"\nversion = "0.80.4"\n');
     commitAll(dir, 'cdk 0.80.4');
     // auth0 (manifest 0.29.0) and clickup (0.80.0) run on any 0.x from their version on; github pins 0.70.0.
