@@ -13,9 +13,17 @@ import { CORPUS, copyConnector, tempDir } from '../../../test/support';
 const ws = tempDir('import-check-corpus-');
 afterAll(() => ws.cleanup());
 
-async function check(rel: string) {
+interface ImportReport {
+  ok: boolean;
+  summary: string;
+  verdict: string;
+  findings: ImportFinding[];
+  fix?: { applied: boolean };
+}
+
+async function check(rel: string): Promise<ImportReport> {
   const { report } = await stage.runOne(join(CORPUS, rel), {}, ws.dir);
-  return report as typeof report & { verdict: string; findings: ImportFinding[] };
+  return report as unknown as ImportReport;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -149,11 +157,11 @@ describe('--fix over the fleet', () => {
       const name = rel.split('/')[1];
       copyConnector(join(CORPUS, rel), t.dir, name);
       const dir = join(t.dir, name);
-      const before = (await stage.runOne(dir, {}, t.dir)).report as { verdict: string };
-      const fixed = (await stage.runOne(dir, { fix: true }, t.dir)).report as { verdict: string; summary: string; findings: ImportFinding[] };
+      const before = (await stage.runOne(dir, {}, t.dir)).report as unknown as ImportReport;
+      const fixed = (await stage.runOne(dir, { fix: true }, t.dir)).report as unknown as ImportReport;
       expect(fixed.findings.filter((f) => f.rule === 'internal')).toEqual([]);
       expect(RANK[fixed.verdict]).toBeGreaterThanOrEqual(RANK[before.verdict]);
-      const again = (await stage.runOne(dir, { fix: true }, t.dir)).report as { fix?: { applied: boolean } };
+      const again = (await stage.runOne(dir, { fix: true }, t.dir)).report as unknown as ImportReport;
       if (again.fix) expect(again.fix.applied).toBe(false);
     } finally {
       t.cleanup();

@@ -11,7 +11,7 @@ afterEach(() => t?.cleanup());
 
 async function run(dir: string, options: Record<string, unknown> = {}) {
   const { report, output } = await stage.runOne(dir, options, t.dir);
-  return { report: report as typeof report & { verdict: string; findings: ImportFinding[]; fix?: Record<string, unknown> }, output };
+  return { report: report as unknown as { ok: boolean; summary: string; verdict: string; findings: ImportFinding[]; fix?: Record<string, unknown> }, output };
 }
 
 function nestedSample(): { dir: string; manifest: string } {
