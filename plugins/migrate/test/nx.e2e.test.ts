@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -43,7 +43,20 @@ describe.skipIf(!built)('migrate as an Nx target', () => {
     expect(existsSync(join(dir, 'source_tasklist'))).toBe(false);
     expect(parse(readFileSync(join(dir, 'metadata.yaml'), 'utf8')).data.tags).toContain('language:manifest-only');
     expect(git(ws.dir, 'status', '--porcelain', 'connectors/source-custom-pager')).toBe('');
-    const again = runNx(ws.dir, ['run', 'source-tasklist:migrate', '--layout=manifest-only', '--allow-dirty', '--output-style=stream']);
+    const again = runNx(ws.dir, ['run', 'source-tasklist:migrate', '--layout=manifest-only', '--output-style=stream']);
+    expect(again.code, again.output).toBe(0);
     expect(again.output).toContain('nothing to do');
+  });
+
+  it('refuses uncommitted work until --allow-dirty is given on the command line', () => {
+    const dir = join(ws.dir, 'connectors/source-custom-pager');
+    writeFileSync(join(dir, 'README.md'), 'edited\n');
+    const refused = runNx(ws.dir, ['run', 'source-custom-pager:migrate', '--layout=manifest-only', '--output-style=stream']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('uncommitted changes (README.md)');
+    expect(existsSync(join(dir, 'source_custom_pager'))).toBe(true);
+    const allowed = runNx(ws.dir, ['run', 'source-custom-pager:migrate', '--layout=manifest-only', '--allow-dirty', '--output-style=stream']);
+    expect(allowed.code, allowed.output).toBe(0);
+    expect(readFileSync(join(dir, 'components.py'), 'utf8')).toContain('class NextPageUrlPaginator');
   });
 });
