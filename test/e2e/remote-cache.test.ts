@@ -63,6 +63,7 @@ function succeeded(output: string): string[] {
 
 describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache shared by two clones (nx affected -t ${targets})`, () => {
   const token = randomBytes(16).toString('hex');
+  const readOnly = randomBytes(16).toString('hex');
   // A value no stage could produce by chance: if it appears in an archive, a secret leaked.
   const secret = `conveyor-secret-${randomBytes(12).toString('hex')}`;
   let store: string;
@@ -111,7 +112,7 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
 
   beforeAll(async () => {
     store = mkdtempSync(join(tmpdir(), 'conveyor-remote-cache-'));
-    server = createCacheServer({ dir: store, readWriteTokens: [token], onEvent: (e: CacheEvent) => events.push(e) });
+    server = createCacheServer({ dir: store, readWriteTokens: [token], readOnlyTokens: [readOnly], onEvent: (e: CacheEvent) => events.push(e) });
     url = await listen(server);
     if (hasCat) {
       catFixture = await import('../../plugins/cat/test/support');
@@ -190,8 +191,26 @@ describe.skipIf(!stagePlugins.includes('@conveyor/import-check'))(`remote cache 
     }
   });
 
+  it('a read-only token (pull requests) uses stored results and cannot add any, without failing the run', { timeout: 120_000 }, async () => {
+    const c = withSecrets(repo.clone('pull-request'));
+    const meta = join(c, 'connectors/source-auth0/metadata.yaml');
+    writeFileSync(meta, readFileSync(meta, 'utf8') + '# changed in a pull request\n');
+    events.splice(0);
+    const r = await nx(c, ['run-many', '-t', 'import-check', '--projects=source-auth0,source-clickup-api', '--output-style=stream'], {
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: readOnly,
+    });
+    expect(r.code, r.output).toBe(0);
+    const lines = new Map(taskLines(r.output).map((l) => [l.task, l.line]));
+    expect(lines.get('source-clickup-api:import-check')).toContain('[remote cache]');
+    expect(lines.get('source-auth0:import-check')).not.toContain('cache');
+    // The changed connector ran; storing its result was refused.
+    expect(events.filter((e) => e.method === 'PUT').map((e) => e.status)).toEqual([403]);
+  });
+
   it('refuses a clone with a wrong token instead of running without the cache', { timeout: 120_000 }, async () => {
     const c = withSecrets(repo.clone('machine-c'));
+    events.splice(0);
     const r = await run(c, { NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'not-the-token' });
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/missing or invalid bearer token/);
