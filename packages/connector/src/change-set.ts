@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileS
 import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { unifiedDiff } from './diff';
 import { ConveyorError } from './problem';
-import { discardJournal, hasJournal, lstatOrUndefined, removeEmptyParents, removeEmptyTree, removeQuietly, restoreFromJournal, writeJournal } from './journal';
+import { busyError, discardJournal, hasJournal, journalDir, liveOwner, lockJournal, lstatOrUndefined, removeEmptyParents, removeEmptyTree, removeQuietly, restoreFromJournal, writeJournal } from './journal';
 
 export type Change =
   | { op: 'write'; path: string; content: string }
@@ -47,6 +47,14 @@ export class ChangeSet {
     return out;
   }
 
+  /**
+   * What makes the plan impossible (a move from nothing or onto an existing file, a file written over a folder
+   * or under a file); `apply` refuses with these before touching anything. Each names the path and what was expected.
+   */
+  conflicts(): ConveyorError[] {
+    return this.plan().conflicts;
+  }
+
   /** Paths (relative to root) that applying would change. */
   touched(): string[] {
     return [...this.plan().files.keys()].sort();
@@ -68,9 +76,22 @@ export class ChangeSet {
   apply(): string[] {
     // A journal left by a killed run describes the disk before it: restore first, then plan against that.
     recoverInterruptedChanges(this.root);
-    const { files, removedDirs } = this.plan();
-    if (files.size === 0) return [];
-    writeJournal(this.root, files.keys(), removedDirs);
+    lockJournal(this.root);
+    let plan: ReturnType<ChangeSet['plan']>;
+    try {
+      // Planned under the lock, so no other change set moves the files between plan and apply.
+      plan = this.plan();
+      if (plan.conflicts.length) throw plan.conflicts.length === 1 ? plan.conflicts[0] : new ConveyorError(plan.conflicts.map((c) => c.message).join('\n'), { file: this.root });
+      if (plan.files.size) writeJournal(this.root, plan.files.keys(), plan.removedDirs);
+    } catch (e) {
+      discardJournal(this.root);
+      throw e;
+    }
+    const { files, removedDirs } = plan;
+    if (files.size === 0) {
+      discardJournal(this.root);
+      return [];
+    }
     try {
       let step = 0;
       // Deletes first: a new file may take the place of a deleted folder, or a new folder of a deleted file.
@@ -102,18 +123,18 @@ export class ChangeSet {
   }
 
   /** The final state of every changed path, and the folders a delete or move empties. */
-  private plan(): { files: Map<string, Content>; removedDirs: string[] } {
+  private plan(): { files: Map<string, Content>; removedDirs: string[]; conflicts: ConveyorError[] } {
     const state = new Map<string, Content>();
     const removedDirs: string[] = [];
+    const conflicts: ConveyorError[] = [];
     const current = (p: string): Content => (state.has(p) ? state.get(p)! : readOnDisk(join(this.root, p)));
     const filesUnder = (p: string) => {
       const onDisk = isDirectory(join(this.root, p)) ? walk(this.root, p) : [];
       const pending = [...state.keys()].filter((k) => k.startsWith(p + '/'));
       return [...new Set([...onDisk, ...pending])].filter((f) => state.get(f) !== null);
     };
-    const fail = (message: string, p: string): never => {
-      throw new ConveyorError(message, { file: join(this.root, p) });
-    };
+    // Recorded, not thrown: a preview still shows the rest of the plan; apply refuses before touching anything.
+    const fail = (message: string, p: string) => conflicts.push(new ConveyorError(message, { file: join(this.root, p) }));
     for (const c of this.changes) {
       if (c.op === 'write') state.set(c.path, c.content);
       else if (c.op === 'delete') {
@@ -124,7 +145,10 @@ export class ChangeSet {
       } else if (c.from !== c.to) {
         const single = current(c.from);
         const files = single !== null && !isDirectory(join(this.root, c.from)) ? [c.from] : filesUnder(c.from);
-        if (!files.length) fail(`cannot move ${c.from} to ${c.to}: expected a file or folder at ${c.from}, found nothing`, c.from);
+        if (!files.length) {
+          fail(`cannot move ${c.from} to ${c.to}: expected a file or folder at ${c.from}, found nothing`, c.from);
+          continue;
+        }
         if (files.length > 1 || files[0] !== c.from) removedDirs.push(c.from);
         const moves = files.map((f) => [f, c.to + f.slice(c.from.length)] as const);
         for (const [, dest] of moves)
@@ -149,12 +173,19 @@ export class ChangeSet {
         if (lstatOrUndefined(abs) === undefined) state.delete(p);
       } else if (!isDirectory(abs) && readOnDisk(abs)?.equals(Buffer.from(content))) state.delete(p);
     }
-    return { files: state, removedDirs: [...new Set(removedDirs)].filter((d) => isDirectory(join(this.root, d))) };
+    return { files: state, removedDirs: [...new Set(removedDirs)].filter((d) => isDirectory(join(this.root, d))), conflicts };
   }
 }
 
-/** Restore the files of a change set that was interrupted (process killed); true when something was restored. */
+/**
+ * Restore the files of a change set that was interrupted (process killed); true when something was restored.
+ * Throws a ConveyorError when another running process is applying a change set in `root`.
+ */
 export function recoverInterruptedChanges(root: string): boolean {
+  if (!lstatOrUndefined(journalDir(root))) return false;
+  // A journal whose process still runs is not interrupted: it is in use.
+  const owner = liveOwner(root);
+  if (owner) throw busyError(root, owner);
   if (!hasJournal(root)) {
     discardJournal(root);
     return false;

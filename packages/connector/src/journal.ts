@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConveyorError } from './problem';
 
@@ -20,10 +21,62 @@ export function journalDir(root: string): string {
   return join(root, JOURNAL_DIR);
 }
 
-/** Copy what is at each path into the journal, then commit the journal with an atomic rename. */
+const OWNER_FILE = 'owner.json';
+
+interface Owner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/**
+ * Take the folder's change-set lock (the journal folder, created exclusively) so two processes never apply
+ * change sets to one folder at once; a second one gets a ConveyorError naming the first.
+ */
+export function lockJournal(root: string): void {
+  const dir = journalDir(root);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    throw busyError(root, readOwner(root));
+  }
+  const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify(owner));
+}
+
+/** The process holding the lock when it is still running (on this machine, or any other: that cannot be told). */
+export function liveOwner(root: string): Owner | undefined {
+  const owner = readOwner(root);
+  if (!owner || owner.pid === process.pid) return undefined;
+  if (owner.host !== hostname()) return owner;
+  try {
+    process.kill(owner.pid, 0);
+    return owner;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? owner : undefined;
+  }
+}
+
+export function busyError(root: string, owner: Owner | undefined): ConveyorError {
+  const who = owner ? `process ${owner.pid} on ${owner.host} (since ${owner.since})` : 'another process';
+  return new ConveyorError(
+    `${who} is applying a change set in this folder; expected one at a time. If that process is gone, run again (or delete ${journalDir(root)})`,
+    { file: root },
+  );
+}
+
+function readOwner(root: string): Owner | undefined {
+  try {
+    return JSON.parse(readFileSync(join(journalDir(root), OWNER_FILE), 'utf8')) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copy what is at each path into the (locked) journal folder, then commit the journal with an atomic rename. */
 export function writeJournal(root: string, paths: Iterable<string>, removedDirs: string[]): void {
   const dir = journalDir(root);
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'backup'), { recursive: true });
   const entries: JournalEntry[] = [];
   let i = 0;

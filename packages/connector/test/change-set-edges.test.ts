@@ -38,7 +38,10 @@ describe('ChangeSet edge cases', () => {
     writeTree(t.dir, { 'source_x/components.py': 'new', 'components.py': 'precious' });
     expect(() => new ChangeSet(t.dir).move('source_x/components.py', 'components.py').apply()).toThrow(/components.py already exists/);
     expect(read('components.py')).toBe('precious');
-    expect(() => new ChangeSet(t.dir).move('missing.py', 'components.py').touched()).toThrow(/missing.py.*found nothing/);
+    const missing = new ChangeSet(t.dir).move('missing.py', 'components.py');
+    expect(missing.touched()).toEqual([]);
+    expect(missing.conflicts().map((c) => c.message)).toEqual([expect.stringMatching(/missing.py.*found nothing/)]);
+    expect(() => missing.apply()).toThrow(/missing.py.*found nothing/);
     new ChangeSet(t.dir).move('source_x/components.py', 'components.py', { overwrite: true }).apply();
     expect(read('components.py')).toBe('new');
   });
@@ -65,8 +68,10 @@ describe('ChangeSet edge cases', () => {
   it('says clearly when a write lands on a folder with files or under a file', () => {
     t = tempDir();
     writeTree(t.dir, { 'dir/a.txt': 'a', 'file.txt': 'f' });
-    expect(() => new ChangeSet(t.dir).write('dir', 'x').touched()).toThrow(/cannot write dir: it is a folder with files/);
-    expect(() => new ChangeSet(t.dir).write('file.txt/inner', 'x').touched()).toThrow(/file.txt is a file, expected a folder/);
+    expect(() => new ChangeSet(t.dir).write('dir', 'x').apply()).toThrow(/cannot write dir: it is a folder with files/);
+    expect(new ChangeSet(t.dir).write('file.txt/inner', 'x').conflicts()[0].message).toMatch(/file.txt is a file, expected a folder/);
+    expect(read('dir/a.txt')).toBe('a');
+    expect(existsSync(join(t.dir, '.conveyor-changeset'))).toBe(false);
   });
 
   it('keeps symlinks as links when it restores them, and deletes links to folders', () => {

@@ -50,6 +50,23 @@ describe('ChangeSet', () => {
     expect(snapshot(t.dir, ['a.txt', 'b.txt', 'c.txt', 'd.txt'])).toEqual(before);
   });
 
+  it('lets one process at a time apply changes in a folder, and recovers once the holder is gone', async () => {
+    t = tempDir();
+    writeTree(t.dir, { 'a.txt': 'A' });
+    const script = `
+      const { ChangeSet } = require(${JSON.stringify(join(REPO_ROOT, 'packages/connector/dist/index.js'))});
+      new ChangeSet(process.argv[1]).write('a.txt', 'from the child').apply();`;
+    const child = spawn(process.execPath, ['-e', script, t.dir], { env: { ...process.env, CONVEYOR_TEST_PAUSE_AT_STEP: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((res) => child.stderr.on('data', (d: Buffer) => d.toString().includes('paused') && res()));
+    const busy = new RegExp(`process ${child.pid} on .* is applying a change set in this folder; expected one at a time`);
+    expect(() => new ChangeSet(t.dir).write('a.txt', 'from the parent').apply()).toThrow(busy);
+    expect(() => recoverInterruptedChanges(t.dir)).toThrow(busy);
+    child.kill('SIGKILL');
+    await new Promise((res) => child.on('exit', res));
+    expect(new ChangeSet(t.dir).write('a.txt', 'from the parent').apply()).toEqual(['a.txt']);
+    expect(readFileSync(join(t.dir, 'a.txt'), 'utf8')).toBe('from the parent');
+  });
+
   it('shows the plan as a unified diff without touching anything', () => {
     t = tempDir();
     writeTree(t.dir, { 'm.yaml': 'one\ntwo\nthree\n' });
