@@ -54,6 +54,7 @@ describe.skipIf(!corpusCases('migrations').length)('the seed’s package layout 
     const kept = report.findings.filter((f) => f.rule === 'inline-schemas' && f.message.includes('misnamed')).map((f) => f.file!.replace(`${connector}/`, ''));
     expect(filesUnder(connector).filter((f) => f.startsWith(`${pkg}/`))).toEqual([`${pkg}/manifest.yaml`, ...kept, `${pkg}/source.py`].sort());
     if (name === 'source-aircall') expect(kept).toEqual([`${pkg}/schemas/user_availablity.json`]);
+    expect((await stage.runOne(connector, { allowDirty: true }, repo)).report.summary).toMatch(/nothing to do/);
   });
 });
 
@@ -79,5 +80,6 @@ describe.skipIf(!fleet.length)('manifest-only over the 2024 fleet: migrated whol
     expect(JSON.stringify(manifest.streams)).not.toContain('"$ref"');
     expect((preprocessManifest(manifest).streams as Obj[]).map((s) => s.name)).toEqual(streamNames);
     expect(existsSync(join(connector, readConnector(connector).packageDir ?? 'none'))).toBe(false);
+    expect((await stage.runOne(connector, { layout: 'manifest-only', allowDirty: true }, repo)).report.summary).toMatch(/nothing to do/);
   });
 });
