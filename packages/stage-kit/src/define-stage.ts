@@ -71,7 +71,7 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
         },
       };
       results.push([
-        `${c.root}/metadata.yaml`,
+        c.root === '.' ? 'metadata.yaml' : `${c.root}/metadata.yaml`,
         {
           projects: {
             [c.root]: {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { detectLayout } from '@conveyor/connector';
 import { matchesAny } from './glob';
@@ -101,7 +101,8 @@ export function inferConnectors(files: readonly string[], workspaceRoot: string,
   for (const file of files) {
     if (!matchesAny(file, patterns)) continue;
     const root = dirname(file);
-    const name = root.split('/').pop()!;
+    // A connector that is its own repository (`connectorGlobs: ["metadata.yaml"]`) is named after the workspace folder.
+    const name = root === '.' ? basename(workspaceRoot) : root.split('/').pop()!;
     let facts: MetadataFacts;
     try {
       facts = cache.facts(readFileSync(join(workspaceRoot, file), 'utf8'), file);

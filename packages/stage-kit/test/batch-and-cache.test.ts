@@ -98,6 +98,13 @@ describe('inference cache', () => {
     expect(out[0].note).toBe('named connectors-source-a because airbyte-integrations/connectors/source-a is also called source-a');
   });
 
+  it('names a connector that is its own repository after the repository folder', () => {
+    t = tempDir();
+    writeTree(t.dir, { 'source-solo/metadata.yaml': 'data:\n  connectorType: source\n  tags: [language:python]\n', 'source-solo/pyproject.toml': '' });
+    const [c] = inferConnectors(['metadata.yaml'], join(t.dir, 'source-solo'), ['metadata.yaml'], new InferenceCache());
+    expect(c).toMatchObject({ name: 'source-solo', root: '.', layout: 'python', kind: 'source' });
+  });
+
   it('ignores a cache written in another format, and keeps only the entries still in use', () => {
     t = tempDir();
     const meta = 'data:\n  connectorType: destination\n';
