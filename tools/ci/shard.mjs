@@ -15,6 +15,8 @@ const USAGE = `usage: shard.mjs -t <target> --shards <N> [--base <ref>] [--head 
   Prints {"include":[{shard, of, projects, count, estimatedMs, unmeasured}]} on stdout, a summary on stderr.
   --timings        last durations from an earlier run (fleet-report.mjs's timings.json or fleet-report.json),
                    for connectors without a report in --reports (default dist/conveyor)
+  --index K        print only shard K's projects (comma-separated), for CIs that give each parallel job its
+                   number (GitLab CI_NODE_INDEX, CircleCI CIRCLE_NODE_INDEX + 1): every job splits alike
   --github-output  also append matrix=<json> and count=<n> to $GITHUB_OUTPUT
   --dry-run        print the summary only (no JSON, no $GITHUB_OUTPUT)`;
 
@@ -35,6 +37,7 @@ export function main(argv) {
       reports: { type: 'string' },
       timings: { type: 'string' },
       cwd: { type: 'string', default: process.cwd() },
+      index: { type: 'string' },
       'github-output': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +73,12 @@ export function main(argv) {
   }
   if (shards.length) lines.push(`  max load / ideal = ${imbalance(shards).toFixed(3)}`);
   const json = JSON.stringify(matrix);
+  if (a.index !== undefined) {
+    const k = Number(a.index);
+    if (!Number.isInteger(k) || k < 1 || k > count) throw new UsageError(`--index must be a shard number from 1 to ${count}, got ${JSON.stringify(a.index)}`);
+    // Fewer connectors than shards: the surplus jobs get an empty list and have nothing to run.
+    return { stdout: a['dry-run'] ? '' : (shards[k - 1]?.projects.join(',') ?? '') + '\n', stderr: lines.join('\n') + '\n', code: 0 };
+  }
   if (a['github-output'] && !a['dry-run']) {
     if (!process.env.GITHUB_OUTPUT) throw new UsageError('--github-output needs $GITHUB_OUTPUT (set by GitHub Actions)');
     appendFileSync(process.env.GITHUB_OUTPUT, `matrix=${json}\ncount=${shards.length}\n`);

@@ -117,6 +117,16 @@ describe('shard CLI reading reports from disk', () => {
     expect(main(['-t', 'cat', '--shards', '4', '--projects-file', join(ws, 'projects.txt'), '--cwd', ws]).stdout).toBe(r.stdout);
   });
 
+  it('gives each parallel job its own shard with --index, together covering the list once', () => {
+    const args = ['-t', 'cat', '--shards', '5', '--projects-file', join(ws, 'projects.txt'), '--cwd', ws];
+    const lists = [1, 2, 3, 4, 5].map((k) => main([...args, '--index', String(k)]).stdout.trim());
+    everyOnce(lists.map((l: string) => ({ projects: l.split(',') })), [...durations.keys()]);
+    const matrix = JSON.parse(main(args).stdout).include.map((m: MatrixEntry) => m.projects);
+    expect(lists).toEqual(matrix);
+    expect(main(['-t', 'cat', '--shards', '4', '--projects', 'source-a', '--index', '3', '--cwd', ws]).stdout).toBe('\n');
+    expect(() => main([...args, '--index', '6'])).toThrow(/from 1 to 5/);
+  });
+
   it('warns about a report it cannot read and still places that connector', () => {
     const project = [...durations.keys()][1];
     writeFileSync(join(ws, 'dist', 'conveyor', project, 'cat.json'), '{ not json');
