@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import semver from 'semver';
 import { MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
 import { ComponentSchema } from '@conveyor/manifest';
 import { defineStage, type StageContext, type StageOutcome } from '@conveyor/stage-kit';
@@ -42,10 +43,13 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
     const message = `cannot use the component schema ${schemaPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
     return { ok: false, summary: message, findings: [{ rule: 'schema-path', severity: 'error', message, file: schemaPath, fix: 'pass schemaPath pointing at the CDK\'s declarative_component_schema.yaml' }] };
   }
-  const analyzeOptions = { schema, cdkVersion: String(options.cdkVersion ?? BUNDLED_CDK_VERSION) };
+  const cdkVersion = String(options.cdkVersion ?? BUNDLED_CDK_VERSION);
+  if (!semver.valid(cdkVersion)) return { ok: false, summary: `cdkVersion must be a version like ${BUNDLED_CDK_VERSION}, got ${JSON.stringify(cdkVersion)}`, findings: [] };
+  const analyzeOptions = { schema, cdkVersion };
 
   const extra: Record<string, unknown> = {};
-  if (options.fix) {
+  // --dry-run alone shows what --fix would do.
+  if (options.fix || options.dryRun) {
     if (!options.dryRun && recoverInterruptedChanges(connector.root)) {
       log('restored files from an interrupted change set');
       connector = readConnector(connector.root);

@@ -138,6 +138,21 @@ describe('verdicts and failure modes', () => {
     expect(byRule['undefined-reference'].line).toBe(text.split('\n').findIndex((l) => l.includes('$ref: "#/definitions/requester"')) + 1);
   });
 
+  it('rejects a cdkVersion that is not a version', async () => {
+    const { dir } = nestedSample();
+    const { report } = await run(dir, { cdkVersion: 'latest' });
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatch(/cdkVersion must be a version like 7\.28\.2, got "latest"/);
+  });
+
+  it('--dry-run alone shows what --fix would do', async () => {
+    const { dir, manifest } = nestedSample();
+    const before = readFileSync(manifest, 'utf8');
+    const { report } = await run(dir, { dryRun: true });
+    expect(report.fix).toMatchObject({ applied: false, dryRun: true });
+    expect(readFileSync(manifest, 'utf8')).toBe(before);
+  });
+
   it('says clearly when the schemaPath cannot be used', async () => {
     const { dir } = nestedSample();
     const { report } = await run(dir, { schemaPath: join(t.dir, 'nope.yaml') });
