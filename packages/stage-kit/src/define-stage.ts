@@ -6,6 +6,7 @@ import { appliesTo, dependsOnFor, registeredStages } from './registry';
 import { maskSecrets, reportDir, writeReport } from './report';
 import { runBatch, type BatchTaskResult } from './batch';
 import { pluginInputs } from './plugin-inputs';
+import { checkPluginOptions, readStagePackage } from './descriptor';
 import type { InferredConnector, StageContext, StageDescriptor, StageOutcome, StagePluginOptions, StageReport } from './types';
 
 export interface StageDefinition<O extends object> {
@@ -38,12 +39,12 @@ export interface TaskGraphLike {
 const MAX_PRINTED_FINDINGS = 20;
 
 export function defineStage<O extends object>(def: StageDefinition<O>) {
-  const pkg = JSON.parse(readFileSync(join(def.pluginDir, 'package.json'), 'utf8')) as { name: string; conveyor: StageDescriptor };
-  const descriptor = pkg.conveyor;
+  const pkg = readStagePackage(def.pluginDir);
+  const descriptor = pkg.descriptor;
   const executorId = `${pkg.name}:${descriptor.executor ?? 'run'}`;
 
   const createNodesFunction = async (files: readonly string[], rawOptions: StagePluginOptions | undefined, context: { workspaceRoot: string; nxJsonConfiguration?: { plugins?: unknown[] } }) => {
-    const options = rawOptions ?? {};
+    const options = checkPluginOptions(pkg.name, rawOptions, context.workspaceRoot);
     const workspaceRoot = context.workspaceRoot;
     const cache = new InferenceCache(inferenceCacheFile(workspaceRoot, descriptor.stage));
     const connectors = inferConnectors(files, workspaceRoot, options.connectorGlobs, cache);

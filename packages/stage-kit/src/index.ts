@@ -7,3 +7,4 @@ export * from './progress';
 export * from './define-stage';
 export * from './batch';
 export * from './plugin-inputs';
+export * from './descriptor';
