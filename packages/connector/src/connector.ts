@@ -99,7 +99,8 @@ export function readConnector(dir: string, options: ReadConnectorOptions = {}): 
 function findDocs(root: string, name: string, kind: string, url: string | undefined, docsRoot?: string) {
   const candidates: string[] = [];
   if (url) {
-    const m = /^https?:\/\/[^/]+\/(integrations\/.+?)\/?$/.exec(url);
+    // A link to a section (`#changelog`) or with a query still names the page.
+    const m = /^https?:\/\/[^/]+\/(integrations\/.+?)\/?(?:[?#].*)?$/.exec(url);
     if (m) candidates.push(`docs/${m[1]}.md`);
   }
   const short = name.replace(/^(source|destination)-/, '');

@@ -105,6 +105,11 @@ describe('readConnector on bad input', () => {
     });
     const c = readConnector(join(t.dir, 'airbyte-integrations/connectors/source-foo'));
     expect(c.docsPath).toBe(join(t.dir, 'docs/integrations/sources/foo.md'));
+    writeTree(t.dir, {
+      'airbyte-integrations/connectors/source-bar/metadata.yaml': META.replace('metadataSpecVersion', '  documentationUrl: https://docs.airbyte.com/integrations/sources/bar-api/#reference\nmetadataSpecVersion'),
+      'docs/integrations/sources/bar-api.md': '# Bar\n',
+    });
+    expect(readConnector(join(t.dir, 'airbyte-integrations/connectors/source-bar')).docsPath).toBe(join(t.dir, 'docs/integrations/sources/bar-api.md'));
     expect(c.repoRoot).toBe(t.dir);
   });
 });
