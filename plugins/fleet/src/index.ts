@@ -1,11 +1,13 @@
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fleetEdges } from './dependencies';
+import { sharedInputNodes } from './inputs';
 import { SHARED_GLOB, sharedKind, sharedProjectName } from './shared';
 
 export { planFleetEdges, fleetEdges, stageNodes, type FleetEdge, type StageNode, type FleetConnector } from './dependencies';
 export { readConnectorFacts, parseImage, pyprojectCdk, setupPyCdk, gradleFacts, type ConnectorFacts } from './facts';
 export { readSharedComponent, toSemverRange, uses, type SharedComponent } from './shared';
+export { discoverShared, sharedInputNodes } from './inputs';
 
 export const name = '@conveyor/fleet';
 
@@ -13,10 +15,11 @@ export const name = '@conveyor/fleet';
  * Shared folders (bases, in-repo CDKs) become projects, so a commit touching them maps to a project that
  * `nx affected` can follow to the connectors using it. A folder that already has a package.json or
  * project.json is left to the plugin that owns it; its root is still recognised in createDependencies.
+ * Connectors' stage targets get the shared folders they build on as extra inputs (see inputs.ts).
  */
 export const createNodes = [
-  SHARED_GLOB,
-  async (files: readonly string[], _options: unknown, context: { workspaceRoot: string }) => {
+  `{${SHARED_GLOB.slice(1, -1)},**/metadata.yaml}`,
+  async (files: readonly string[], _options: unknown, context: { workspaceRoot: string; nxJsonConfiguration?: { plugins?: unknown[] } }) => {
     const seen = new Set<string>();
     const results: [string, unknown][] = [];
     for (const file of files) {
@@ -39,6 +42,7 @@ export const createNodes = [
         },
       ]);
     }
+    results.push(...sharedInputNodes(files, context.workspaceRoot, context.nxJsonConfiguration?.plugins));
     return results as never;
   },
 ] as const;

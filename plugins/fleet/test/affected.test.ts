@@ -73,6 +73,22 @@ describe.skipIf(plugins.length < 2)('@conveyor/fleet makes `nx affected` right f
     expect(await affectedByLastCommit(dir)).toEqual(['source-auth0', 'source-clickup-api']);
   });
 
+  it('a changed base also changes the task hash: Nx does not replay a result computed against the old base', { timeout: 120_000 }, async () => {
+    const show = await nx(dir, ['show', 'project', 'source-auth0', '--json']);
+    const inputs: unknown[] = JSON.parse(show.output.slice(show.output.indexOf('{'))).targets['import-check'].inputs;
+    // The stage plugin's own inputs stay; the shared folders the connector builds on are added.
+    expect(inputs).toEqual(expect.arrayContaining(['{projectRoot}/**/*', '!{projectRoot}/secrets/**/*', '{workspaceRoot}/airbyte-integrations/bases/python-connector-base/**/*', '{workspaceRoot}/airbyte-cdk/python/**/*']));
+
+    const runTwo = () => nx(dir, ['run-many', '-t', 'import-check', '--projects=source-auth0,source-clickup-api', '--output-style=stream']);
+    const fromCache = (out: string) => [...out.matchAll(/^> nx run (\S+)\s+\[(?:local|remote) cache\]/gm)].map((m) => m[1]).sort();
+    await runTwo();
+    expect(fromCache((await runTwo()).output)).toEqual(['source-auth0:import-check', 'source-clickup-api:import-check']);
+    writeFileSync(join(dir, 'airbyte-integrations/bases/python-connector-base/Dockerfile'), 'FROM python:3.12-slim\n');
+    const after = await runTwo();
+    expect(after.code, after.output).toBe(0);
+    expect(fromCache(after.output)).toEqual([]);
+  });
+
   it('adds a new base folder as a project the moment it appears', async () => {
     mkdirSync(join(dir, 'airbyte-integrations/bases/base-java'), { recursive: true });
     writeFileSync(join(dir, 'airbyte-integrations/bases/base-java/README.md'), '# base-java\n');
