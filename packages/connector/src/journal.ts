@@ -35,6 +35,8 @@ interface Owner {
  */
 export function lockJournal(root: string): void {
   const dir = journalDir(root);
+  // A change set may create its folder (a new connector).
+  mkdirSync(root, { recursive: true });
   try {
     mkdirSync(dir);
   } catch (e) {

@@ -46,6 +46,14 @@ describe('ChangeSet edge cases', () => {
     expect(read('components.py')).toBe('new');
   });
 
+  it('creates the folder it works in when it does not exist yet', () => {
+    t = tempDir();
+    const root = join(t.dir, 'connectors/source-new');
+    expect(new ChangeSet(root).write('metadata.yaml', 'data: {}\n').apply()).toEqual(['metadata.yaml']);
+    expect(readFileSync(join(root, 'metadata.yaml'), 'utf8')).toBe('data: {}\n');
+    expect(existsSync(join(root, '.conveyor-changeset'))).toBe(false);
+  });
+
   it('refuses paths outside its folder', () => {
     t = tempDir();
     expect(() => new ChangeSet(t.dir).write('../escape.txt', 'x')).toThrow(/expected a path inside the folder/);
