@@ -54,7 +54,8 @@ export function createCacheServer(options) {
     let bytes = 0;
     const reply = (status, body = '') => {
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(body);
+      // A download that failed half-way has already ended its response: only record the failure.
+      if (!res.writableEnded) res.end(body);
       options.onEvent?.({ method: req.method ?? '', hash, status, bytes });
     };
     try {
