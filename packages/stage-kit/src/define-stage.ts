@@ -135,7 +135,8 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
       ].join('\n'),
       secrets,
     );
-    return { report, output };
+    // The report handed back (a batch shows its summary in the progress list) is masked like the one on disk.
+    return { report: secrets.size ? (JSON.parse(maskSecrets(JSON.stringify(report), secrets)) as StageReport) : report, output };
   };
 
   const executor = async (rawOptions: O, context: ExecutorContextLike) => {

@@ -71,6 +71,28 @@ describe('defineStage batch executor', () => {
   });
 });
 
+describe('secrets in a batch', () => {
+  it('are masked in the summary the progress list shows and in each task output', async () => {
+    t = tempDir();
+    writeTree(t.dir, { 'plugin/package.json': { name: '@test/leaky', conveyor: { stage: 'leaky' } }, 'connectors/source-a/metadata.yaml': 'data: {}\n' });
+    const stage = defineStage({
+      pluginDir: join(t.dir, 'plugin'),
+      defaultOptions: {},
+      run: async ({ addSecret }) => (addSecret('hunter2-token'), { ok: false, summary: 'HTTP 401 with hunter2-token' }),
+    });
+    const { report } = await stage.runOne(join(t.dir, 'connectors/source-a'), {}, t.dir);
+    expect(report.summary).toBe('HTTP 401 with **********');
+    const results = await collectBatch(
+      stage.batchExecutor({ tasks: { 'source-a:leaky': { id: 'source-a:leaky', target: { project: 'source-a', target: 'leaky' } } } }, { 'source-a:leaky': {} }, {}, {
+        root: t.dir,
+        projectsConfigurations: { projects: { 'source-a': { root: 'connectors/source-a' } } },
+      }),
+    );
+    expect(results['source-a:leaky'].terminalOutput).toContain('HTTP 401 with **********');
+    expect(JSON.stringify(results)).not.toContain('hunter2');
+  });
+});
+
 describe('inference cache', () => {
   it('names each connector\'s own file when two have the same broken metadata', () => {
     t = tempDir();
