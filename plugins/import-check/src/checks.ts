@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSchemaFiles, loadSpecFile, type Connector, type YamlFile } from '@conveyor/connector';
+import { loadSchemaFiles, loadSpecFile, locate, type Connector, type YamlFile } from '@conveyor/connector';
 import {
   collectConfigRefs,
   isNested,
@@ -95,13 +95,14 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
     if (specFile)
       findings.add({ rule: 'spec-separate', impact: 'loss', file: specFile, line: 1, column: 1, message: `the spec lives in ${connector.specPath}; importing the manifest would bring no inputs`, fix: 'import-check --fix moves it into the manifest' });
     else findings.at([], { rule: 'spec-missing', impact: 'loss', message: 'the manifest has no spec and there is no spec file: the Builder would have no inputs', fix: 'add a `spec:` with connection_specification (a JSON schema of the config)' });
-  } else if (specFile) findings.add({ rule: 'spec-duplicate', impact: 'info', file: specFile, message: `${connector.specPath} exists beside the manifest's own spec; the manifest's wins` });
+  } else if (specFile) findings.add({ rule: 'spec-duplicate', impact: 'info', file: specFile, line: 1, column: 1, message: `${connector.specPath} exists beside the manifest's own spec; the manifest's wins` });
 
   if (connector.layout === 'low-code')
     findings.add({
       rule: 'builder-fork',
       impact: 'info',
       file: connector.metadataFile,
+      ...(connector.metadataYaml ? locate(connector.metadataYaml, ['data', 'tags']) : {}),
       message: 'a low-code package: the Builder lists only manifest-only connectors (language:manifest-only) for forking from the catalog',
       fix: 'nx run <connector>:migrate moves it to the manifest-only layout',
     });
@@ -125,6 +126,8 @@ export function checkLosses(connector: Connector, raw: Obj, manifest: Manifest |
         rule: 'components-file',
         impact: used ? 'yaml-only' : 'info',
         file: join(connector.root, f),
+        line: 1,
+        column: 1,
         message: used ? `${f} holds the custom components' Python; the Builder runs it only with AIRBYTE_ENABLE_UNSAFE_CODE and cannot edit it in the UI` : `${f} is not referenced by any class_name in the manifest`,
         fix: used ? 'replace the custom components with CDK components (see the custom-component findings)' : 'delete it if nothing else imports it',
       });
