@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
-import { MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
+import { formatProblem, MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
 import { ComponentSchema } from '@conveyor/manifest';
 import { defineStage, type StageContext, type StageOutcome } from '@conveyor/stage-kit';
 import { analyze, type Analysis } from './analyze';
@@ -55,6 +55,8 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
       connector = readConnector(connector.root);
     }
     const plan = planFixes(connector);
+    // What a transform left alone, and why (a oneOf spec, a spec file that differs…).
+    if (!('error' in plan)) for (const n of plan.notes) if (n.severity !== 'info') log(`--fix: ${formatProblem(n)}`);
     if ('error' in plan) {
       log(plan.error);
       extra.fix = { applied: false, error: plan.error };
