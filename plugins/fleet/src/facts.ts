@@ -107,14 +107,14 @@ export function readConnectorFacts(dir: string): ConnectorFacts {
     facts.baseRefs.push(...g.bases);
     if (g.cdkVersion || g.local) facts.cdk = { family: 'java', declared: g.cdkVersion, local: g.local, from: 'build.gradle' };
   }
-  // A declarative connector declares its CDK in the manifest's `version` (and runs on the
-  // source-declarative-manifest image of that version when it is manifest-only).
+  // A manifest-only connector runs on the source-declarative-manifest image of exactly its CDK version; a
+  // declarative manifest otherwise names the CDK it was written for in its `version`.
   if (!facts.cdk || !facts.cdk.declared) {
     const manifestVersion = declaredManifestVersion(dir);
-    // A manifest's version is the CDK it was written for: any later CDK of the same major runs it.
-    if (manifestVersion) facts.cdk = { family: 'python', declared: `>=${manifestVersion},<${Number(manifestVersion.split('.')[0]) + 1}`, from: 'manifest.yaml' };
-    else if (facts.baseImage?.repository.endsWith('/source-declarative-manifest') && facts.baseImage.tag)
+    if (facts.baseImage?.repository.endsWith('/source-declarative-manifest') && facts.baseImage.tag)
       facts.cdk = { family: 'python', declared: facts.baseImage.tag, from: 'metadata.yaml' };
+    // Any later CDK of the same major runs a manifest written for this version.
+    else if (manifestVersion) facts.cdk = { family: 'python', declared: `>=${manifestVersion},<${Number(manifestVersion.split('.')[0]) + 1}`, from: 'manifest.yaml' };
   }
   if (!facts.cdk && tags.some((t) => t === 'cdk:python' || t === 'cdk:low-code' || t === 'language:python' || t === 'language:manifest-only'))
     facts.cdk = { family: 'python', from: 'metadata.yaml' };

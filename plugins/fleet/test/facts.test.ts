@@ -79,6 +79,16 @@ describe('planFleetEdges', () => {
     expect([onRange, pinnedOld, local].every((f) => uses(f, pyBase) && !uses(f, javaCdk) && !uses(f, baseJava))).toBe(true);
   });
 
+  it('takes a manifest-only connector\'s CDK from its source-declarative-manifest image, not the manifest floor', () => {
+    const sdm = connector('source-sdm', {
+      'metadata.yaml': 'data:\n  connectorBuildOptions:\n    baseImage: docker.io/airbyte/source-declarative-manifest:6.1.0@sha256:def\n',
+      'manifest.yaml': 'version: 5.10.2\ntype: DeclarativeSource\n',
+    });
+    expect(sdm.cdk).toEqual({ family: 'python', declared: '6.1.0', from: 'metadata.yaml' });
+    expect(uses(sdm, { ...pythonCdk, version: '6.1.0' })).toBe(true);
+    expect(uses(sdm, { ...pythonCdk, version: '6.2.0' })).toBe(false);
+  });
+
   it('links Java connectors to the bases their build names and to a local CDK', () => {
     const gradle = "airbyteJavaConnector {\n  cdkVersionRequired = '0.20.4'\n  useLocalCdk = false\n}\ndependencies { implementation project(':airbyte-integrations:bases:base-java') }\n";
     const java = connector('destination-j', { 'metadata.yaml': 'data:\n  tags: [language:java]\n', 'build.gradle': gradle });
