@@ -50,6 +50,26 @@ spec:
     expect(messages).toMatch(/opts.*read as a whole/);
   });
 
+  it('leaves config that OAuth (advanced_auth) addresses by path alone', () => {
+    const doc = parseDocument(`
+a: "{{ config.credentials.client_id }}"
+spec:
+  connection_specification:
+    type: object
+    properties:
+      credentials: { type: object, properties: { client_id: { type: string } } }
+  advanced_auth:
+    auth_flow_type: oauth2.0
+    oauth_config_specification:
+      complete_oauth_server_output_specification:
+        properties:
+          client_id: { type: string, path_in_connector_config: [credentials, client_id] }
+`);
+    const r = flattenConfig({ doc });
+    expect(r.changed).toBe(false);
+    expect(r.findings[0].message).toMatch(/advanced_auth \(OAuth\) reads and writes config\.credentials/);
+  });
+
   it('flattens a separate JSON spec when the manifest has none', () => {
     const doc = parseDocument(`streams:\n  - url: "{{ config.auth.key }}"\n`);
     const specDoc = parseDocument(JSON.stringify({ connectionSpecification: { type: 'object', required: ['auth'], properties: { auth: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } } } }));

@@ -116,10 +116,12 @@ export function planFlatten(spec: SpecLocation | undefined, refs: readonly Confi
   const blocked = new Map<string, string>();
   const wholeReads = new Set(refs.filter((r) => !isNested(r) && !r.indexed).map((r) => r.path[0]));
   const props = spec ? nodeAt(spec.doc, [...spec.base, 'properties']) : undefined;
+  const oauthKeys = spec ? oauthConfigKeys(spec) : new Set<string>();
   for (const r of nested) {
     const top = r.path[0];
     if (blocked.has(top)) continue;
     if (r.indexed) blocked.set(top, `config.${top} is read as a list (${r.text}), which has no flat equivalent`);
+    else if (oauthKeys.has(top)) blocked.set(top, `the spec's advanced_auth (OAuth) reads and writes config.${top}.… by path`);
     else if (wholeReads.has(top)) blocked.set(top, `config['${top}'] is also read as a whole, so it must stay an object`);
     else if (!spec || !isMap(props)) blocked.set(top, 'there is no spec to move the property in');
     else {
@@ -131,6 +133,21 @@ export function planFlatten(spec: SpecLocation | undefined, refs: readonly Confi
   const existing = new Set(isMap(props) ? props.items.map((p) => keyOf(p.key)) : []);
   for (const p of flatPaths) if (existing.has(flatKey(p))) blocked.set(p[0], `the flat name ${flatKey(p)} is already a spec property`);
   return { todo: flatPaths.filter((p) => !blocked.has(p[0])), blocked };
+}
+
+/** Top-level config keys that `advanced_auth` addresses by path (`path_in_connector_config: [credentials, …]`). */
+function oauthConfigKeys(spec: SpecLocation): Set<string> {
+  const parent = spec.base.slice(0, -1);
+  const auth = ['advanced_auth', 'advancedAuth'].map((k) => spec.doc.getIn([...parent, k])).find((v) => v !== undefined);
+  const out = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) {
+      if (v.length > 1 && v.every((x) => typeof x === 'string')) out.add(v[0] as string);
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(auth && typeof auth === 'object' && 'toJSON' in auth ? (auth as { toJSON(): unknown }).toJSON() : auth);
+  return out;
 }
 
 /** Where the connection specification is: inside the manifest's `spec`, or in a separate spec document. */
