@@ -105,10 +105,17 @@ export function mergeJunit(found, junitFiles, root) {
   for (const file of junitFiles) {
     const xml = readFileSync(file, 'utf8');
     const inner = xml.match(/<testsuite\b[^>]*\/>|<testsuite\b[\s\S]*?<\/testsuite>/g) ?? [];
-    suites.push(...inner);
     // dist/conveyor/<project>/<stage>.junit.xml → that task has its own test cases.
     const m = /([^/\\]+)[/\\]([^/\\]+)\.junit\.xml$/.exec(file);
     if (m) covered.add(`${m[1]}\0${m[2]}`);
+    // One connector's suites are named after CAT's suites (spec, connection …); across a fleet they need
+    // the connector's name to tell them apart.
+    const project = m?.[1];
+    suites.push(
+      ...inner.map((suite) =>
+        project ? suite.replace(/^<testsuite\b([^>]*?)\bname="([^"]*)"/, (all, before, name) => (name.includes(esc(project)) ? all : `<testsuite${before}name="${esc(project)} ${name}"`)) : suite,
+      ),
+    );
   }
   const byStage = new Map();
   for (const f of found) {

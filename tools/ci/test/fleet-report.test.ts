@@ -24,7 +24,7 @@ describe('fleet report over shard artifacts', () => {
     report(a, 'source-auth0', 'cat', { ok: true, summary: '7 passed' });
     writeFileSync(
       join(a, 'source-auth0', 'cat.junit.xml'),
-      '<?xml version="1.0"?>\n<testsuites><testsuite name="source-auth0 cat" tests="2" failures="0"><testcase name="spec_message"/><testcase name="basic_read"/></testsuite></testsuites>\n',
+      '<?xml version="1.0"?>\n<testsuites name="source-auth0 cat"><testsuite name="spec" tests="1" failures="0"><testcase name="spec_message"/></testsuite>\n<testsuite name="basic_read" tests="1" failures="0"><testcase name="basic_read"/></testsuite></testsuites>\n',
     );
     report(b, 'source-posthog', 'import-check', {
       ok: false,
@@ -47,7 +47,9 @@ describe('fleet report over shard artifacts', () => {
     expect(fleet.reports.find((x: { project: string; stage: string }) => x.project === 'source-auth0' && x.stage === 'import-check').summary).toBe('ui (newer)');
 
     const junit = readFileSync(join(out, 'fleet.junit.xml'), 'utf8');
-    expect(junit).toContain('<testsuite name="source-auth0 cat" tests="2"');
+    // CAT's per-suite names get the connector's name, so suites of different connectors stay apart.
+    expect(junit).toContain('<testsuite name="source-auth0 spec" tests="1"');
+    expect(junit).toContain('<testsuite name="source-auth0 basic_read" tests="1"');
     // cat has its own JUnit, so it is not summarised twice; import-check gets one case per connector.
     expect(junit.match(/<testcase /g)).toHaveLength(2 + 2);
     expect(junit).toContain('<failure message="invalid: `incremental_sync` is a CustomIncrementalSync &lt;not allowed here&gt;">');
