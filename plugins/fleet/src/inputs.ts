@@ -7,12 +7,18 @@ import { BASES_DIR, JAVA_CDK_ROOT, PYTHON_CDK_ROOT, readSharedComponent, sharedK
 /** Every shared folder present in the workspace. */
 export function discoverShared(workspaceRoot: string): SharedComponent[] {
   const roots: string[] = [];
+  let names: string[] = [];
   try {
-    for (const name of readdirSync(join(workspaceRoot, BASES_DIR)).sort()) {
-      if (statSync(join(workspaceRoot, BASES_DIR, name)).isDirectory()) roots.push(`${BASES_DIR}/${name}`);
-    }
+    names = readdirSync(join(workspaceRoot, BASES_DIR)).sort();
   } catch {
     // no bases folder
+  }
+  for (const name of names) {
+    try {
+      if (statSync(join(workspaceRoot, BASES_DIR, name)).isDirectory()) roots.push(`${BASES_DIR}/${name}`);
+    } catch {
+      // a dangling symlink is no base
+    }
   }
   for (const root of [PYTHON_CDK_ROOT, JAVA_CDK_ROOT]) if (existsSync(join(workspaceRoot, root))) roots.push(root);
   return roots.map((r) => readSharedComponent(workspaceRoot, r, sharedProjectName(r))).filter((s): s is SharedComponent => Boolean(s));
