@@ -70,6 +70,22 @@ spec:
     expect(r.findings[0].message).toMatch(/advanced_auth \(OAuth\) reads and writes config\.credentials/);
   });
 
+  it('leaves config that a component addresses as a list path alone', () => {
+    const doc = parseDocument(`
+auth:
+  type: OAuthAuthenticator
+  refresh_token: "{{ config['credentials']['refresh_token'] }}"
+  refresh_token_updater: { refresh_token_config_path: [credentials, refresh_token] }
+spec:
+  connection_specification:
+    properties:
+      credentials: { type: object, properties: { refresh_token: { type: string } } }
+`);
+    const r = flattenConfig({ doc });
+    expect(r.changed).toBe(false);
+    expect(r.findings[0].message).toMatch(/as a list path \(refresh_token_config_path\)/);
+  });
+
   it('flattens a separate JSON spec when the manifest has none', () => {
     const doc = parseDocument(`streams:\n  - url: "{{ config.auth.key }}"\n`);
     const specDoc = parseDocument(JSON.stringify({ connectionSpecification: { type: 'object', required: ['auth'], properties: { auth: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } } } }));

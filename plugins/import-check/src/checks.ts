@@ -26,7 +26,7 @@ export function checkConfigRefs(file: YamlFile<Record<string, unknown>>, finding
   const refs = collectConfigRefs(file.value);
   const nested = refs.filter(isNested);
   if (!nested.length) return;
-  const { blocked } = planFlatten(locateSpec(file.doc, specDoc?.doc), refs);
+  const { blocked } = planFlatten(locateSpec(file.doc, specDoc?.doc), refs, file.value);
   for (const r of nested) {
     const flat = r.path.join('_');
     const reason = blocked.get(r.path[0]);

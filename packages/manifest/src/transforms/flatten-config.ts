@@ -44,7 +44,7 @@ export function flattenConfig(input: FlattenConfigInput): FlattenConfigResult {
   if (!nested.length) return unchanged();
   const at = (path: ManifestPath) => ({ file: input.manifestFile, ...positionOf(doc, path, input.lines) });
 
-  const { blocked, todo } = planFlatten(spec, refs);
+  const { blocked, todo } = planFlatten(spec, refs, doc.toJS({ maxAliasCount: 1000 }));
   for (const [top, reason] of blocked) {
     const first = nested.find((r) => r.path[0] === top)!;
     findings.push({ rule: 'flatten-config', severity: 'warning', message: `config.${top}.… left nested: ${reason}`, fix: 'flatten by hand', ...at(first.at) });
@@ -111,16 +111,18 @@ export interface SpecLocation {
  * Which nested references can be flattened mechanically (`todo`, as paths) and, per top-level key, why
  * the others cannot (`blocked`).
  */
-export function planFlatten(spec: SpecLocation | undefined, refs: readonly ConfigRef[]): { todo: string[][]; blocked: Map<string, string> } {
+export function planFlatten(spec: SpecLocation | undefined, refs: readonly ConfigRef[], manifest?: unknown): { todo: string[][]; blocked: Map<string, string> } {
   const nested = refs.filter(isNested);
   const blocked = new Map<string, string>();
   const wholeReads = new Set(refs.filter((r) => !isNested(r) && !r.indexed).map((r) => r.path[0]));
   const props = spec ? nodeAt(spec.doc, [...spec.base, 'properties']) : undefined;
   const oauthKeys = spec ? oauthConfigKeys(spec) : new Set<string>();
+  const pathKeys = configPathKeys(manifest);
   for (const r of nested) {
     const top = r.path[0];
     if (blocked.has(top)) continue;
     if (r.indexed) blocked.set(top, `config.${top} is read as a list (${r.text}), which has no flat equivalent`);
+    else if (pathKeys.has(top)) blocked.set(top, `a component addresses config.${top}.… as a list path (${pathKeys.get(top)})`);
     else if (oauthKeys.has(top)) blocked.set(top, `the spec's advanced_auth (OAuth) reads and writes config.${top}.… by path`);
     else if (wholeReads.has(top)) blocked.set(top, `config['${top}'] is also read as a whole, so it must stay an object`);
     else if (!spec || !isMap(props)) blocked.set(top, 'there is no spec to move the property in');
@@ -133,6 +135,24 @@ export function planFlatten(spec: SpecLocation | undefined, refs: readonly Confi
   const existing = new Set(isMap(props) ? props.items.map((p) => keyOf(p.key)) : []);
   for (const p of flatPaths) if (existing.has(flatKey(p))) blocked.set(p[0], `the flat name ${flatKey(p)} is already a spec property`);
   return { todo: flatPaths.filter((p) => !blocked.has(p[0])), blocked };
+}
+
+/**
+ * Top-level config keys that components address as list paths, outside any interpolation
+ * (`refresh_token_config_path: [credentials, refresh_token]`, `authenticator_selection_path`, …), with the field.
+ */
+function configPathKeys(manifest: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (/(config_path|selection_path|configs_pointer)$/.test(k) && Array.isArray(x) && x.length > 1 && typeof x[0] === 'string') out.set(x[0], k);
+      else walk(x);
+    }
+  };
+  walk(manifest);
+  return out;
 }
 
 /** Top-level config keys that `advanced_auth` addresses by path (`path_in_connector_config: [credentials, …]`). */
