@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ChangeSet, loadManifest, loadSchemaFiles, loadSpecFile, type Connector, type YamlFile } from '@conveyor/connector';
 import { documentTextLike, flattenConfig, inlineSchemas, inlineSpec, type TransformFinding } from '@conveyor/manifest';
 import { separateSpec } from './checks';
+import { flattenConfigFiles } from './config-files';
 
 export interface FixPlan {
   changeSet: ChangeSet;
@@ -74,6 +75,14 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
     changed = true;
     steps.push(`flattened ${flat.renamed.map((r) => `config.${r.from.join('.')} → ${r.to}`).join(', ')}`);
     if (flat.specText !== undefined && connector.specPath) changeSet.write(connector.specPath, flat.specText);
+    const configs = flattenConfigFiles(connector, flat.renamed);
+    for (const c of configs) changeSet.write(c.path, c.content);
+    if (configs.length) steps.push(`moved the same values in ${configs.map((c) => c.path).join(', ')}`);
+    notes.push({
+      rule: 'flatten-config',
+      severity: 'warning',
+      message: 'connections and secrets/config.json keep the nested shape: update secrets/config.json the same way, and release this as a breaking change (or add a config migration)',
+    });
   }
   if (changed) changeSet.write(connector.manifestPath!, documentTextLike(flat.doc, file.text));
   return { changeSet, notes, steps };
