@@ -9,7 +9,9 @@ export const stage = defineStage<CatOptions>({
   pluginDir: join(__dirname, '..'),
   defaultOptions: DEFAULT_CAT_OPTIONS,
   inputs: (c, workspaceRoot) => {
-    const script = relative(workspaceRoot, join(__dirname, 'config-hash.js')).split('\\').join('/');
+    const abs = join(__dirname, 'config-hash.js');
+    const rel = relative(workspaceRoot, abs).split('\\').join('/');
+    const script = rel.startsWith('..') ? abs : rel;
     // A digest of secrets/ (never its content) and a rerun switch; secrets/ itself is excluded by the kit.
     return [{ runtime: `node ${JSON.stringify(script)} ${JSON.stringify(c.root)}` }, { env: RERUN_ENV }];
   },
