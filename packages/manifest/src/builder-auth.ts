@@ -20,6 +20,9 @@ const SECRET_FIELDS: Record<string, string[]> = {
   OAuthAuthenticator: ['client_id', 'client_secret', 'refresh_token'],
 };
 
+/** Fields whose Builder input is a secret, so the spec property must say `airbyte_secret: true`. */
+const SECRET = new Set(['api_token', 'password', 'client_secret', 'refresh_token', 'secret_key']);
+
 const TOP_LEVEL = /^\s*\{\{\s*config\s*(?:\[\s*(['"])([^'"]+)\1\s*\]|\.([A-Za-z_]\w*))\s*\}\}\s*$/;
 
 function secretFix(value: unknown): string {
@@ -89,6 +92,8 @@ export function checkAuthenticator(
     const prop = obj(props?.[key]);
     if (!props) out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'] but the manifest has no spec, so the Builder has no such input`, fix: 'bring the spec into the manifest (import-check --fix inlines a separate spec)' });
     else if (!prop) out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'], which is not a top-level property of the spec`, fix: `add ${key} (type: string) to spec.connection_specification.properties` });
+    else if (prop.type === 'string' && SECRET.has(field) && prop.airbyte_secret !== true)
+      out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'], whose spec property is not marked airbyte_secret: true; the Builder's ${field} input is a secret`, fix: `add airbyte_secret: true to ${key} in the spec (it also keeps the value masked in the UI and logs)` });
     else if (prop.type !== 'string') out.push({ rule: 'auth-secret', impact: 'yaml-only', path: p, message: `${type}.${field} reads config['${key}'], whose spec property has type ${JSON.stringify(prop.type)}; the Builder UI needs a string` });
   }
   return out;

@@ -49,7 +49,8 @@ const EXPECTED: Record<string, string> = {
   'fleet-2024-06/source-smartengage': 'ui',
   'fleet-2024-06/source-tyntec-sms': 'ui',
 };
-const UI_MIGRATIONS = ['activecampaign', 'confluence', 'glassfrog', 'lemlist', 'nytimes', 'pendo', 'rocket-chat', 'timely'];
+const UI_MIGRATIONS = ['activecampaign', 'confluence', 'glassfrog', 'lemlist', 'nytimes', 'pendo', 'rocket-chat'];
+// source-timely's bearer_token input is not marked airbyte_secret: the Builder's token input is a secret.
 const UI_AFTER_ONLY = ['aircall', 'configcat', 'getlago', 'lokalise']; // auth secrets read a spec that only `after` has inline
 
 function expectedVerdict(rel: string): string {
@@ -59,6 +60,13 @@ function expectedVerdict(rel: string): string {
   if (m && UI_AFTER_ONLY.includes(m[1])) return m[2] === 'after' ? 'ui' : 'yaml-only';
   return 'yaml-only';
 }
+
+it('flags a token input that is not marked secret (source-timely)', async () => {
+  const report = await check('migrations/source-timely/after');
+  expect(report.findings.filter((f) => f.rule === 'auth-secret').map((f) => f.message)).toEqual([
+    expect.stringMatching(/BearerAuthenticator\.api_token reads config\['bearer_token'\], whose spec property is not marked airbyte_secret: true/),
+  ]);
+});
 
 const cases = [
   ...readdirSync(join(CORPUS, 'fleet-2024-06')).filter((d) => !d.startsWith('_')).map((d) => `fleet-2024-06/${d}`),
