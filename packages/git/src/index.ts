@@ -101,10 +101,16 @@ export async function push(cwd: string, branch: string, remote = 'origin'): Prom
   await git(cwd).raw(['push', '--set-upstream', remote, branch]);
 }
 
-/** Files changed between `base` and the working tree (committed or not). */
+/**
+ * Files changed between `base` and the working tree (committed or not, new files included), relative to the
+ * repository root, NUL-separated so any name comes back as on disk.
+ */
 export async function changedFiles(cwd: string, base: string): Promise<string[]> {
-  const out = await git(cwd).raw(['diff', '--name-only', base, '--']);
-  return out.split('\n').filter(Boolean);
+  const g = git(cwd);
+  const diffed = await g.raw(['diff', '-z', '--name-only', '--no-renames', base, '--']);
+  // `git diff` does not see files git does not track yet; ls-files prints them relative to cwd, hence --full-name.
+  const untracked = await g.raw(['ls-files', '-z', '--others', '--exclude-standard', '--full-name']);
+  return [...new Set([...diffed.split('\0'), ...untracked.split('\0')].filter(Boolean))];
 }
 
 /** Files under `path` (relative to the repository root) as committed at `ref`; [] when the path did not exist there. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { branchExists, commitFiles, createBranch, currentBranch, defaultBranch, mergeBase, refExists, showFile, uncommittedFiles } from '@conveyor/git';
+import { branchExists, changedFiles, commitFiles, createBranch, currentBranch, defaultBranch, mergeBase, refExists, showFile, uncommittedFiles } from '@conveyor/git';
 import { git, gitRepo, type TempDir } from '../../../test/support';
 
 let repo: TempDir;
@@ -41,5 +41,17 @@ describe('@conveyor/git', () => {
       'connectors/source-a/old name.yaml',
       'connectors/source-a/schemas/café.json',
     ]);
+  });
+
+  it('lists files changed since a base, new untracked ones included', async () => {
+    repo = gitRepo({ 'a.txt': 'a', 'b.txt': 'b', '.gitignore': 'ignored.log\n' });
+    git(repo.dir, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(join(repo.dir, 'a.txt'), 'a2');
+    git(repo.dir, 'commit', '-qam', 'a2');
+    writeFileSync(join(repo.dir, 'b.txt'), 'b2');
+    mkdirSync(join(repo.dir, 'sub'));
+    writeFileSync(join(repo.dir, 'sub/new file.txt'), 'n');
+    writeFileSync(join(repo.dir, 'ignored.log'), 'x');
+    expect((await changedFiles(join(repo.dir, 'sub'), 'main')).sort()).toEqual(['a.txt', 'b.txt', 'sub/new file.txt']);
   });
 });
