@@ -192,3 +192,23 @@ describe('fields the CDK silently ignores', () => {
     expect(readFileSync(join(dir, pkg, 'manifest.yaml'), 'utf8').split('\n')[f.line! - 1]).toMatch(line);
   });
 });
+
+describe('what the import would lose', () => {
+  it('source-flexport: every stream reads schemas/<name>.json, and each file $refs schemas/shared', async () => {
+    const report = await check('fleet-2024-06/source-flexport');
+    expect(report.verdict).toBe('ui');
+    const streams = report.findings.filter((f) => f.rule === 'schema-file').map((f) => /stream (\w+) has no schema_loader/.exec(f.message)![1]);
+    expect(streams.sort()).toEqual(['companies', 'invoices', 'locations', 'products', 'shipments']);
+    const refs = report.findings.filter((f) => f.rule === 'schema-shared-ref');
+    expect(refs.map((f) => f.file!.split('/').pop()).sort()).toEqual(['companies.json', 'invoices.json', 'locations.json', 'products.json', 'shipments.json']);
+    for (const f of refs) expect(readFileSync(f.file!, 'utf8').split('\n')[f.line! - 1]).toContain('$ref');
+    expect(report.summary).toBe('ui: imports into the Builder UI; the import would lose: schema-file ×5, schema-shared-ref ×5');
+  });
+
+  it('source-nytimes before its migration: the spec lives in spec.yaml', async () => {
+    const report = await check('migrations/source-nytimes/before');
+    const spec = report.findings.find((f) => f.rule === 'spec-separate')!;
+    expect(spec.file).toMatch(/source_nytimes\/spec\.yaml$/);
+    expect(spec.fix).toMatch(/--fix moves it into the manifest/);
+  });
+});
