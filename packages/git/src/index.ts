@@ -116,8 +116,9 @@ export async function changedFiles(cwd: string, base: string): Promise<string[]>
 /** Files under `path` (relative to the repository root) as committed at `ref`; [] when the path did not exist there. */
 export async function listFilesAt(cwd: string, ref: string, path: string): Promise<string[]> {
   try {
-    const out = await git(cwd).raw(['ls-tree', '-r', '--name-only', '--full-tree', ref, '--', path]);
-    return out.split('\n').filter(Boolean);
+    // -z: without it git quotes names with spaces or non-ASCII letters.
+    const out = await git(cwd).raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', ref, '--', path]);
+    return out.split('\0').filter(Boolean);
   } catch {
     return [];
   }

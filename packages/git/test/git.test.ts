@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { branchExists, changedFiles, commitFiles, createBranch, currentBranch, defaultBranch, mergeBase, refExists, showFile, uncommittedFiles } from '@conveyor/git';
+import { branchExists, changedFiles, commitFiles, listFilesAt, createBranch, currentBranch, defaultBranch, mergeBase, refExists, showFile, uncommittedFiles } from '@conveyor/git';
 import { git, gitRepo, type TempDir } from '../../../test/support';
 
 let repo: TempDir;
@@ -53,5 +53,12 @@ describe('@conveyor/git', () => {
     writeFileSync(join(repo.dir, 'sub/new file.txt'), 'n');
     writeFileSync(join(repo.dir, 'ignored.log'), 'x');
     expect((await changedFiles(join(repo.dir, 'sub'), 'main')).sort()).toEqual(['a.txt', 'b.txt', 'sub/new file.txt']);
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'more');
+    expect(await listFilesAt(repo.dir, 'HEAD', 'sub')).toEqual(['sub/new file.txt']);
+    writeFileSync(join(repo.dir, 'sub/café.md'), 'c');
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'accent');
+    expect(await listFilesAt(repo.dir, 'HEAD', 'sub')).toEqual(['sub/café.md', 'sub/new file.txt']);
   });
 });
