@@ -23,6 +23,13 @@ import { checkConfigRefs, checkCustomLeftovers, checkLosses, separateSpec } from
 
 export const OLDEST_SUPPORTED_VERSION = '0.29.0';
 
+/**
+ * Matrix rules the Builder's converter throws on for the whole manifest (airbyte-process.md §1.2); the
+ * others make it keep that one component as YAML inside the UI (newer Builders) — both count as yaml-only
+ * under the strict checklist of §1.4, and `scope` tells them apart.
+ */
+const WHOLE_MANIFEST_RULES = new Set(['url-base', 'authenticator-mismatch', 'http-method', 'request-parameters', 'primary-key', 'schema-loader', 'decoder', 'retriever', 'requester', 'stream-type', 'check', 'dynamic-streams']);
+
 export interface AnalyzeOptions {
   schema: ComponentSchema;
   /** Newest manifest version the Builder accepts: the CDK version the schema comes from. */
@@ -91,6 +98,7 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
         fix: m.fix,
         replaceWith: m.replacement?.replaceWith,
         replaceConfidence: m.replacement?.confidence,
+        scope: WHOLE_MANIFEST_RULES.has(m.rule) ? 'manifest' : 'component',
       }, true);
     }
     checkCustomLeftovers(manifest, origins, raw, findings, pythonClasses);

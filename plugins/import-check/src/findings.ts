@@ -12,6 +12,8 @@ export interface ImportFinding extends Problem {
   /** For custom components: the CDK component(s) that can replace it, and how sure that is. */
   replaceWith?: string[];
   replaceConfidence?: string;
+  /** For Builder-matrix findings: `manifest` = the whole manifest stays YAML; `component` = that component does. */
+  scope?: 'manifest' | 'component';
   /** How many streams reach this same written place (a shared definition), when more than one. */
   occurrences?: number;
 }
