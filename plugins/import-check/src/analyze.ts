@@ -98,7 +98,7 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
         fix: m.fix,
         replaceWith: m.replacement?.replaceWith,
         replaceConfidence: m.replacement?.confidence,
-        scope: WHOLE_MANIFEST_RULES.has(m.rule) ? 'manifest' : 'component',
+        scope: WHOLE_MANIFEST_RULES.has(m.rule) || /is a Custom(Retriever|Requester)\b/.test(m.message) ? 'manifest' : 'component',
       }, true);
     }
     checkCustomLeftovers(manifest, origins, raw, findings, pythonClasses);
