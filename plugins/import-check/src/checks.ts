@@ -59,6 +59,7 @@ export function checkCustomLeftovers(manifest: Manifest, origins: WeakMap<object
           fix: r.replaceWith ? `replace it with ${r.replaceWith.join(' or ')} (${r.reason})` : `no known CDK replacement: ${r.reason}`,
           replaceWith: r.replaceWith,
           replaceConfidence: r.confidence,
+          scope: type === 'CustomRetriever' || type === 'CustomRequester' ? 'manifest' : 'component',
         });
       }
     }

@@ -140,6 +140,16 @@ describe('verdicts and failure modes', () => {
     expect(byRule['undefined-reference'].line).toBe(text.split('\n').findIndex((l) => l.includes('$ref: "#/definitions/requester"')) + 1);
   });
 
+  it('a custom retriever keeps the whole manifest out of the UI', async () => {
+    const { dir, manifest } = nestedSample();
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('type: SimpleRetriever', 'type: CustomRetriever\n      class_name: source_nested_config.components.PagedRetriever'));
+    const { report } = await run(dir);
+    expect(report.verdict).toBe('yaml-only');
+    const f = report.findings.find((x) => x.rule === 'custom-component')!;
+    expect(f).toMatchObject({ scope: 'manifest', severity: 'warning' });
+    expect(f.fix).toMatch(/^no known CDK replacement: a CustomRetriever replaces a whole CDK mechanism/);
+  });
+
   it('rejects a cdkVersion that is not a version', async () => {
     const { dir } = nestedSample();
     const { report } = await run(dir, { cdkVersion: 'latest' });
