@@ -96,7 +96,7 @@ describe.skipIf(!engineBuilt)('manifest runner (@conveyor/engine)', () => {
     expect(r.failed).toEqual([]);
     expect(r.tests.find((t) => t.name === 'expect_records')!.status).toBe('passed');
     const cassettes = join(fx.root, 'integration_tests/cassettes');
-    expect(readdirSync(cassettes).sort()).toEqual(['basic_read.jsonl', 'configs', 'connection.jsonl', 'discover.jsonl', 'full_refresh-read1.jsonl', 'full_refresh-read2.jsonl']);
+    expect(readdirSync(cassettes).sort()).toEqual(['basic_read-bad-catalog.jsonl', 'basic_read.jsonl', 'configs', 'connection.jsonl', 'discover.jsonl', 'full_refresh-read1.jsonl', 'full_refresh-read2.jsonl']);
     // Nothing secret is written next to the cassettes, and nothing secret reaches the report.
     const saved = JSON.parse(readFileSync(join(cassettes, 'configs/config.json'), 'utf8'));
     expect(saved).toEqual({ api_url: api.url, api_key: '**********' });

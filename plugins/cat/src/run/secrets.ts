@@ -1,7 +1,7 @@
 /**
- * Which config values are secret. Masking: every value of a field the spec marks `airbyte_secret`, and, when
- * in doubt (no spec, or a field the spec does not describe, or any config read from `secrets/`), every string
- * value. Leak detection (a connector printing a secret) only looks for the values known to be secret, so a
+ * Which config values are secret. Masking: every value of a field the spec marks `airbyte_secret` or whose
+ * name says secret, and, when in doubt (no spec, or a field of a `secrets/` file the spec does not describe),
+ * every string value. Leak detection (a connector printing a secret) only looks for the values known to be secret, so a
  * start date echoed in a log line is not called a leak.
  */
 export class Secrets {
@@ -21,10 +21,11 @@ export class Secrets {
 
   /** Register a config's values given the connector's spec (undefined when the spec is unknown). */
   addConfig(config: unknown, spec: unknown, fromSecretsFolder: boolean): void {
-    walkConfig(config, spec, [], (value, path, secret) => {
+    walkConfig(config, spec, [], (value, path, secret, described) => {
       const field = path.join('.');
       if (secret || SECRET_NAME.test(path[path.length - 1] ?? '')) this.add(value, field);
-      else if (fromSecretsFolder || spec === undefined) this.add(value);
+      // In doubt: no spec, or a field of a credentials file that the spec does not describe.
+      else if (spec === undefined || (fromSecretsFolder && !described)) this.add(value);
     });
   }
 
@@ -42,13 +43,14 @@ export const SECRET_PROPERTY_NAMES = [
 ];
 const SECRET_NAME = /(^|_)(password|secret|token|api_key|apikey|private_key|access_key)($|_)/i;
 
-type Visit = (value: string, path: string[], secret: boolean) => void;
+/** `described`: the spec has a schema for this field (so whether it is secret is known). */
+type Visit = (value: string, path: string[], secret: boolean, described: boolean) => void;
 
 function walkConfig(value: unknown, schema: unknown, path: string[], visit: Visit, secret = false): void {
   const s = (schema ?? undefined) as { airbyte_secret?: boolean; properties?: Record<string, unknown>; oneOf?: unknown[]; anyOf?: unknown[]; items?: unknown } | undefined;
   const isSecret = secret || s?.airbyte_secret === true;
-  if (typeof value === 'string') return visit(value, path, isSecret);
-  if (typeof value === 'number' && isSecret) return visit(String(value), path, true);
+  if (typeof value === 'string') return visit(value, path, isSecret, s !== undefined);
+  if (typeof value === 'number' && isSecret) return visit(String(value), path, true, true);
   if (Array.isArray(value)) return value.forEach((v, i) => walkConfig(v, s?.items, [...path, String(i)], visit, isSecret));
   if (!value || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {

@@ -92,6 +92,21 @@ export async function basicReadSuite(run: CatRun, entries: TestEntry[], config: 
       failIfAny(problems, 'state problems');
       return `${c.stateCount} STATE messages`;
     });
+    await run.test('basic_read', label('trace_message_on_failure', entry), entry, async () => {
+      if (entry.expect_trace_message_on_failure === false) skip('expect_trace_message_on_failure: false');
+      if (read.status !== 'passed' || !catalog) skip(`not evaluated: ${read.status === 'skipped' ? read.message : 'the read failed'}`);
+      // CAT's test_airbyte_trace_message_on_failure: a stream the source does not have must fail with a TRACE error.
+      const [first] = catalog!.streams;
+      const name = `__conveyor_missing_${first.stream.name}`;
+      const bogus = { streams: [{ ...first, stream: { ...first.stream, name } }] };
+      const errors: string[] = [];
+      const { result } = await run.invoke('basic_read', entry, 'read', { config: await run.loadConfig(entry), catalog: bogus }, (m) => {
+        if (m.type === 'TRACE' && m.trace.type === 'ERROR') errors.push(m.trace.error!.message);
+      }, { allowFailure: true, cassette: 'bad-catalog' });
+      if (result.timedOut) fail(`reading a catalog with the unknown stream \`${name}\` timed out`);
+      if (errors.length === 0) fail(`reading a catalog with the unknown stream \`${name}\` emitted no TRACE error message (exit code ${result.exitCode}); the platform would show no reason for the failure`);
+      return `TRACE error: ${errors[0]}`;
+    });
     await after('data_points', (c) => {
       if (!entry.validate_data_points) skip('validate_data_points is off');
       const problems: string[] = [];
