@@ -55,6 +55,17 @@ export function checkAuthenticator(
     const grant = a.grant_type;
     if (grant !== undefined && grant !== 'refresh_token' && grant !== 'client_credentials')
       out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'grant_type'], message: `OAuth grant_type ${String(grant)} is not supported by the Builder UI (refresh_token or client_credentials)` });
+    const updater = obj(a.refresh_token_updater);
+    const configPath = updater?.refresh_token_config_path;
+    const read = typeof a.refresh_token === 'string' ? TOP_LEVEL.exec(a.refresh_token) : null;
+    if (Array.isArray(configPath) && read && (configPath.length !== 1 || configPath[0] !== (read[2] ?? read[3])))
+      out.push({
+        rule: 'authenticator',
+        impact: 'yaml-only',
+        path: [...path, 'refresh_token_updater', 'refresh_token_config_path'],
+        message: `refresh_token_updater writes the new token to ${JSON.stringify(configPath)} but refresh_token reads config['${read[2] ?? read[3]}']; the Builder UI needs them to be the same input`,
+        fix: `set refresh_token_config_path: [${read[2] ?? read[3]}]`,
+      });
     const body = obj(a.refresh_request_body);
     if (body && Object.values(body).some((v) => typeof v !== 'string'))
       out.push({ rule: 'authenticator', impact: 'yaml-only', path: [...path, 'refresh_request_body'], message: 'OAuth refresh_request_body values must all be strings for the Builder UI' });

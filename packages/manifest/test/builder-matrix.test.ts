@@ -112,3 +112,21 @@ describe('session token and async retrievers', () => {
     expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/login request authenticates with a OAuthAuthenticator/)]);
   });
 });
+
+describe('OAuth', () => {
+  it('needs the refresh token updater to write the input refresh_token reads', () => {
+    const spec = `spec:\n  type: Spec\n  connection_specification:\n    properties:\n      client_id: { type: string }\n      client_secret: { type: string, airbyte_secret: true }\n      refresh_token: { type: string, airbyte_secret: true }\n`;
+    const auth = (path: string) => `        authenticator:
+          type: OAuthAuthenticator
+          client_id: "{{ config['client_id'] }}"
+          client_secret: "{{ config['client_secret'] }}"
+          refresh_token: "{{ config['refresh_token'] }}"
+          token_refresh_endpoint: https://x.io/token
+          refresh_token_updater: { refresh_token_config_path: ${path} }
+`;
+    expect(matrix(manifest(stream('a', req('https://x.io', auth('[refresh_token]'))), spec))).toEqual([]);
+    expect(matrix(manifest(stream('a', req('https://x.io', auth('[credentials, refresh_token]'))), spec)).map((f) => f.message)).toEqual([
+      expect.stringMatching(/refresh_token_updater writes the new token to \["credentials","refresh_token"\] but refresh_token reads config\['refresh_token'\]/),
+    ]);
+  });
+});
