@@ -77,3 +77,20 @@ describe('runner selection', () => {
     expect((selectRunner(c, cfg('acceptance_tests: {}\n'), { runner: 'manifest' }, fx.workspace) as Error).message).toMatch(/runner `manifest` needs a manifest.yaml/);
   });
 });
+
+describe('missing acceptance-test-config.yml', () => {
+  it('fails a source, naming the file, and skips a destination', async () => {
+    const src = makeConnector('source-bare', {});
+    const dst = makeConnector('destination-bare', { 'metadata.yaml': 'data:\n  connectorType: destination\n  name: Bare\n  dockerRepository: airbyte/destination-bare\n  dockerImageTag: 0.1.0\n' });
+    try {
+      const s = await stage.runOne(src.root, {}, src.workspace);
+      expect(s.report.ok).toBe(false);
+      expect(s.report.summary).toBe('acceptance-test-config.yml: acceptance-test-config.yml not found: CAT needs it to know which suites to run');
+      const d = await stage.runOne(dst.root, {}, dst.workspace);
+      expect(d.report).toMatchObject({ ok: true, summary: 'skipped: destination without acceptance-test-config.yml' });
+    } finally {
+      src.cleanup();
+      dst.cleanup();
+    }
+  });
+});
