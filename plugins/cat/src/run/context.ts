@@ -179,6 +179,7 @@ export class CatRun {
     if (this.runner instanceof Error) fail(this.runner.message);
     const runner = this.runner as ConnectorRunner;
     const leaks = new Set<string>();
+    let stderrCarry = '';
     const scan = (text: string, where: string) => {
       const field = this.secrets.leakIn(text);
       if (field) leaks.add(`the value of secret config field \`${field}\` appeared in ${where}`);
@@ -195,7 +196,12 @@ export class CatRun {
         onMessage(m, line, bytes);
       },
       onLogLine: (text, line) => scan(text, `a log line (stdout line ${line})`),
-      onStderr: (chunk) => scan(chunk.toString('utf8'), 'stderr'),
+      onStderr: (chunk) => {
+        // Keep the end of the previous chunk so a secret split across two chunks is still seen.
+        const text = stderrCarry + chunk.toString('utf8');
+        scan(text, 'stderr');
+        stderrCarry = text.slice(-512);
+      },
     });
     this.invocations.push({
       suite,
