@@ -41,6 +41,7 @@ export async function runCat(ctx: StageContext<CatOptions>, name: 'cat' | 'cat-s
   }
   const config = loaded.config;
   const runner = selectRunner(connector, config, options, ctx.workspaceRoot);
+  if (options.record && !(runner instanceof Error) && runner.kind !== 'manifest') ctx.log(`  note: --record only applies to the manifest runner; ${runner.description} is not recorded`);
   const run = new CatRun(connector, config, runner, secrets, {
     record: Boolean(options.record),
     maxTimeoutSeconds: options.maxTimeoutSeconds === undefined ? undefined : Number(options.maxTimeoutSeconds),

@@ -132,6 +132,12 @@ describe('cat on misbehaving connectors', () => {
     expect(r.json).toContain('connecting with key **********');
   });
 
+  it('a stream that ends INCOMPLETE fails stream_statuses', async () => {
+    const r = await runMode('incomplete', { 'acceptance-test-config.yml': catConfig('incomplete').replace(/  full_refresh:[\s\S]*/, '') });
+    expect(r.find('basic_read', 'stream_statuses').message).toBe('stream `users` statuses STARTED → INCOMPLETE; expected STARTED → RUNNING… → COMPLETE');
+    expect(r.failed.map((t) => t.name)).toEqual(['stream_statuses']);
+  });
+
   it('a secret field not marked airbyte_secret fails the spec suite', async () => {
     const r = await runMode('unmarked-secret');
     expect(r.find('spec', 'secret_is_properly_marked').message).toMatch(/`api_key` can hold a secret but is not marked airbyte_secret: true/);
