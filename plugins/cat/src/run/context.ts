@@ -122,7 +122,8 @@ export class CatRun {
     }
     this.secrets.addConfig(config, spec?.connectionSpecification, rel.split('/')[0] === 'secrets');
     if (!config || typeof config !== 'object' || Array.isArray(config)) fail(`config ${rel} must be a JSON object`);
-    if (this.settings.record && replay && spec) {
+    // Only credentials need a stand-in for offline replay; other config files are in the repository already.
+    if (this.settings.record && replay && spec && rel.split('/')[0] === 'secrets') {
       mkdirSync(dirname(replay), { recursive: true });
       writeFileSync(replay, JSON.stringify(redact(config, spec.connectionSpecification), null, 2) + '\n');
     }
