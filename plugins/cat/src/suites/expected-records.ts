@@ -97,7 +97,7 @@ export class ExpectedRecords {
         if (wrong > 0) out.push(`stream \`${stream}\`: records came out of order (exact_order): ${this.rel}:${list[order[wrong]].line} was read after ${this.rel}:${list[order[wrong - 1]].line}`);
       }
       const extra = this.extra.get(stream) ?? 0;
-      if (extra && this.entry.expect_records?.extra_records === false) out.push(`stream \`${stream}\`: ${extra} records were read that ${this.rel} does not have (extra_records: false)`);
+      if (extra && this.entry.expect_records?.extra_records === false) out.push(`stream \`${stream}\`: ${extra} record${extra > 1 ? 's were' : ' was'} read that ${this.rel} does not have (extra_records: false)`);
     }
     return out;
   }
