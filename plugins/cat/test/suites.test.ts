@@ -143,4 +143,9 @@ describe('cat on misbehaving connectors', () => {
     expect(r.find('spec', 'secret_is_properly_marked').message).toMatch(/`api_key` can hold a secret but is not marked airbyte_secret: true/);
     expect(r.find('spec', 'match_expected').message).toMatch(/differs from integration_tests\/spec.json: at \/properties\/api_key\/airbyte_secret/);
   });
+
+  it('a oneOf without a const discriminator fails oneof_usage', async () => {
+    const r = await runMode('bad-oneof', { 'acceptance-test-config.yml': catConfig('bad-oneof').replace(/  connection:[\s\S]*/, '') });
+    expect(r.find('spec', 'oneof_usage').message).toBe('/properties/region: the oneOf variants need exactly one common property with a `const` to tell them apart (found none)');
+  });
 });

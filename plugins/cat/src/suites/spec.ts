@@ -38,6 +38,10 @@ export async function specSuite(run: CatRun, entries: TestEntry[]): Promise<void
       const refs = findKeyword(await connSpec(), '$ref');
       failIfAny(refs.map((at) => `unresolved $ref at ${at}`), 'unresolved $ref');
     });
+    await run.test('spec', label('oneof_usage', entry), entry, async () => {
+      const schema = await connSpec();
+      failIfAny([...findKeyword(schema, 'oneOf'), ...findKeyword(schema, 'anyOf')].filter((v, i, a) => a.indexOf(v) === i).flatMap((at) => oneOfProblems(pointer(schema, at)!, at)), 'oneOf problems');
+    });
     await run.test('spec', label('enum_usage', entry), entry, async () => {
       const problems: string[] = [];
       for (const at of findKeyword(await connSpec(), 'enum')) {
@@ -101,6 +105,29 @@ function unmarkedSecrets(schema: unknown, at = ''): string[] {
 function looksSecret(name: string): boolean {
   const n = name.toLowerCase();
   return SECRET_PROPERTY_NAMES.includes(n) || /(^|_)(api_?key|private_key|secret_key|access_key)$|_(token|secret|password)$/.test(n);
+}
+
+/**
+ * CAT test_oneof_usage: the UI renders a oneOf as a choice keyed by one `const` property present in every
+ * variant; without it a saved config cannot tell which variant it is.
+ */
+function oneOfProblems(parent: Record<string, unknown>, at: string): string[] {
+  const out: string[] = [];
+  const variants = (parent.oneOf ?? parent.anyOf) as Record<string, unknown>[];
+  if (!Array.isArray(variants)) return out;
+  const where = at === '/' ? 'the root' : at;
+  if (!([] as unknown[]).concat(parent.type ?? []).includes('object')) out.push(`${where}: a oneOf's parent must have type object`);
+  const props = variants.map((v) => (v?.properties ?? {}) as Record<string, Record<string, unknown>>);
+  if (props.some((p) => Object.keys(p).length === 0)) return [...out, `${where}: every oneOf variant needs properties`];
+  const common = Object.keys(props[0]).filter((k) => props.every((p) => k in p));
+  const keys = common.filter((k) => props.every((p) => p[k]?.const !== undefined));
+  if (keys.length !== 1) return [...out, `${where}: the oneOf variants need exactly one common property with a \`const\` to tell them apart (found ${keys.length ? keys.join(', ') : 'none'})`];
+  for (const [i, p] of props.entries()) {
+    const k = p[keys[0]];
+    if (k.default !== undefined && k.default !== k.const) out.push(`${where}/oneOf/${i}: ${keys[0]}.default differs from its const`);
+    if (Array.isArray(k.enum) && (k.enum.length !== 1 || k.enum[0] !== k.const)) out.push(`${where}/oneOf/${i}: ${keys[0]}.enum must be [const]`);
+  }
+  return out;
 }
 
 function pointer(doc: unknown, at: string): Record<string, unknown> | undefined {
