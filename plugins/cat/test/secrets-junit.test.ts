@@ -51,3 +51,13 @@ describe('JUnit', () => {
     expect(xml).toContain('<skipped message="not evaluated: the read failed"/>');
   });
 });
+
+describe('record validators', () => {
+  it('compile draft-04 style schemas (`$schema`, string `id`) and keep a field called id', async () => {
+    const { compileRecordValidator, createAjv } = await import('../src/run/schemas');
+    const v = compileRecordValidator(createAjv(), { $schema: 'http://json-schema.org/draft-04/schema#', id: 'http://x/users', type: 'object', properties: { id: { type: 'integer' } } }, true);
+    expect(v({ id: 1 })).toBeUndefined();
+    expect(v({ id: 'a' })).toBe('field `id` must be integer (got "a")');
+    expect(v({ id: 1, other: 2 })).toBe('field `other` is not declared in the stream schema (fail_on_extra_columns)');
+  });
+});
