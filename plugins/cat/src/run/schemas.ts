@@ -32,8 +32,9 @@ function stripIds(schema: unknown): unknown {
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
-    // Draft-04 schemas name their id `id`; ajv refuses that keyword (a field called id lives under properties).
-    if (k === '$schema' || k === '$id' || (k === 'id' && typeof v === 'string')) continue;
+    // Draft-04 schemas name their id `id`, and real schemas misplace a field `id` beside `properties`; draft-07
+    // (and Python's jsonschema) ignores the key, ajv refuses it. A field called id lives under properties.
+    if (k === '$schema' || k === '$id' || k === 'id') continue;
     // Under `properties` the keys are field names (a field may well be called `id`), not keywords.
     out[k] = k === 'properties' && v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripIds(s)])) : stripIds(v);
   }
