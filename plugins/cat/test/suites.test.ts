@@ -144,6 +144,11 @@ describe('cat on misbehaving connectors', () => {
     expect(r.find('spec', 'match_expected').message).toMatch(/differs from integration_tests\/spec.json: at \/properties\/api_key\/airbyte_secret/);
   });
 
+  it('validate_data_points fails on a declared field that never has a value', async () => {
+    const r = await runMode('ok', { 'acceptance-test-config.yml': catConfig('ok', '        validate_data_points: true\n').replace(/  full_refresh:[\s\S]*/, '') });
+    expect(r.find('basic_read', 'data_points').message).toBe('stream `items`: field blob never had a value');
+  });
+
   it('a oneOf without a const discriminator fails oneof_usage', async () => {
     const r = await runMode('bad-oneof', { 'acceptance-test-config.yml': catConfig('bad-oneof').replace(/  connection:[\s\S]*/, '') });
     expect(r.find('spec', 'oneof_usage').message).toBe('/properties/region: the oneOf variants need exactly one common property with a `const` to tell them apart (found none)');

@@ -24,6 +24,8 @@ export interface CollectorOptions {
   keepHashes?: number;
   /** Fingerprint records (two reads are compared); off for a single read, which then hashes nothing. */
   fingerprint?: boolean;
+  /** Track which fields ever had a value (validate_data_points). */
+  dataPoints?: boolean;
 }
 
 /** A bounded list of problems of one kind: the first few in words, and how many in all. */
@@ -88,7 +90,7 @@ export class ReadCollector {
     if (problem) this.schemaErrors.add(`stream \`${stream}\`, record #${n}: ${problem}`);
     const pk = this.primaryKeys.get(stream);
     if (pk) this.checkKey(stream, pk, data, n);
-    for (const [k, v] of Object.entries(data)) if (v !== null && v !== undefined) s.fieldsSeen.add(k);
+    if (this.opts.dataPoints) for (const [k, v] of Object.entries(data)) if (v !== null && v !== undefined) s.fieldsSeen.add(k);
     if (this.opts.fingerprint) {
       const hash = recordHash(withoutFields(data, this.opts.ignoredFields?.[stream] ?? []));
       s.fingerprint.add(hash);

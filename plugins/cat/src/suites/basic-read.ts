@@ -33,6 +33,7 @@ export async function basicReadSuite(run: CatRun, entries: TestEntry[], config: 
       collector = new ReadCollector(catalog, {
         validators: validate ? streamValidators(catalog, entry.fail_on_extra_columns !== false) : undefined,
         ignoredFields: ignored,
+        dataPoints: entry.validate_data_points === true,
         onRecord: expected?.onRecord,
       });
       const { problems } = await run.invoke('basic_read', entry, 'read', { config: cfg, catalog }, collector.onMessage);
