@@ -116,6 +116,17 @@ describe('cat on misbehaving connectors', () => {
     expect(r.find('incremental', 'state_with_abnormally_large_values').message).toMatch(/returned records for `items` \(5\); expected none/);
   });
 
+  it('resuming from an intermediate checkpoint must not lose records (read_sequential_slices)', async () => {
+    const ok = await runMode('checkpoints');
+    expect(ok.find('incremental', 'read_sequential_slices')).toMatchObject({ status: 'passed', message: '3 resumed reads returned every record after their checkpoint' });
+    expect(ok.failed).toEqual([]);
+    const lossy = await runMode('lossy-resume');
+    expect(lossy.find('incremental', 'two_sequential_reads').status).toBe('passed');
+    expect(lossy.find('incremental', 'read_sequential_slices').message).toMatch(
+      /^stream `items`: resuming from the state \{"updated_at":"2024-01-01T00:00:00Z"\} returned 3 records, but read 1 emitted 4 after that checkpoint; records are lost on resume/,
+    );
+  });
+
   it('a connector that emits no state fails basic_read state checks and incremental', async () => {
     const r = await runMode('no-state');
     expect(r.find('basic_read', 'state_messages').message).toMatch(/no STATE message for streams `items`, `users`/);

@@ -29,11 +29,14 @@ function stateCursor(state: unknown, cursor: string[]): unknown {
 /** TestIncremental: a second read from the first read's state re-reads nothing older; future state reads nothing. */
 export async function incrementalSuite(run: CatRun, entries: TestEntry[], config: CatConfig): Promise<void> {
   for (const entry of entries) {
-    await run.test('incremental', label('two_sequential_reads', entry), entry, async () => {
-      const cfg = await run.loadConfig(entry);
-      const catalog = await incrementalCatalog(run, entry, cfg);
+    let first: ReadCollector | undefined;
+    let catalog: ConfiguredAirbyteCatalog | undefined;
+    let cfg: Record<string, unknown> | undefined;
+    const sequential = await run.test('incremental', label('two_sequential_reads', entry), entry, async () => {
+      cfg = await run.loadConfig(entry);
+      catalog = await incrementalCatalog(run, entry, cfg);
       const cursors = new Map(catalog.streams.map((s) => [s.stream.name, s.cursor_field!]));
-      const first = new ReadCollector(catalog, { fingerprint: true });
+      first = new ReadCollector(catalog, { fingerprint: true, checkpoints: true });
       const r1 = await run.invoke('incremental', entry, 'read', { config: cfg, catalog }, first.onMessage, { cassette: 'read1' });
       failIfAny([...r1.problems, ...first.traceErrors.map((e) => `the connector reported an error: ${e}`)].map((p) => `read 1: ${p}`), 'read problems');
       if (first.records === 0) fail('read 1 returned no records');
@@ -41,7 +44,7 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       if (first.legacyStates === first.stateCount) fail(`read 1 emitted only LEGACY STATE messages (${first.stateCount}); the platform resumes from STREAM or GLOBAL state`);
       const state = first.stateForNextRead();
       const before = new Map<string, { count: number; example: string }>();
-      const bounds = new Map([...cursors].map(([name, cursor]) => [name, stateCursor(first.latestState.get(name), cursor)]));
+      const bounds = new Map([...cursors].map(([name, cursor]) => [name, stateCursor(first!.latestState.get(name), cursor)]));
       const second = new ReadCollector(catalog, {
         fingerprint: true,
         onRecord(stream, data, n) {
@@ -60,7 +63,7 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       for (const [stream, hit] of before)
         problems.push(`stream \`${stream}\`: read 2 re-read ${hit.count} records from before the state's cursor ${cursors.get(stream)!.join('.')}=${JSON.stringify(bounds.get(stream))} (${hit.example}); the connector ignores its input state`);
       for (const [stream, bound] of bounds) {
-        const s1 = first.streams.get(stream)!;
+        const s1 = first!.streams.get(stream)!;
         const s2 = second.streams.get(stream)!;
         if (bound === undefined && s1.records > 0 && s1.fingerprint.equals(s2.fingerprint))
           problems.push(`stream \`${stream}\`: read 2 returned exactly the records of read 1 (${s1.records}); the connector ignores its input state`);
@@ -70,6 +73,11 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       }
       failIfAny(problems, 'incremental problems');
       return `read 1: ${first.records} records, ${first.stateCount} states; read 2 from that state: ${second.records} records`;
+    });
+    await run.test('incremental', label('read_sequential_slices', entry), entry, async () => {
+      if (entry.skip_comprehensive_incremental_tests) skip('skip_comprehensive_incremental_tests: true');
+      if (sequential.status !== 'passed' || !first || !catalog) skip(`not evaluated: ${sequential.status === 'skipped' ? sequential.message : 'two_sequential_reads failed'}`);
+      return readSequentialSlices(run, entry, cfg!, catalog!, first!);
     });
     await run.test('incremental', label('state_with_abnormally_large_values', entry), entry, async () => {
       const fs = entry.future_state;
@@ -96,4 +104,31 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       return 'no records, as expected';
     });
   }
+}
+
+/**
+ * CAT test_read_sequential_slices: resuming from an intermediate checkpoint of read 1 must return at least
+ * the records read 1 emitted after it. Up to three checkpoints per stream (first, middle, last).
+ */
+async function readSequentialSlices(run: CatRun, entry: TestEntry, config: Record<string, unknown>, catalog: ConfiguredAirbyteCatalog, first: ReadCollector): Promise<string> {
+  const problems: string[] = [];
+  let reads = 0;
+  for (const configured of catalog.streams) {
+    const name = configured.stream.name;
+    const total = first.streams.get(name)!.records;
+    const inner = (first.checkpoints.get(name) ?? []).filter((c) => c.recordsBefore > 0 && c.recordsBefore < total);
+    const picked = [...new Set([0, Math.floor(inner.length / 2), inner.length - 1])].filter((i) => i >= 0 && i < inner.length).map((i) => inner[i]);
+    for (const cp of picked) {
+      const c = new ReadCollector({ streams: [configured] });
+      const state = [{ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: cp.state } }];
+      const r = await run.invoke('incremental', entry, 'read', { config, catalog: { streams: [configured] }, state }, c.onMessage, { cassette: `slice${++reads}` });
+      failIfAny(r.problems.map((p) => `resuming \`${name}\` from ${JSON.stringify(cp.state)}: ${p}`), 'read problems');
+      const expected = total - cp.recordsBefore;
+      const got = c.streams.get(name)!.records;
+      if (got < expected) problems.push(`stream \`${name}\`: resuming from the state ${JSON.stringify(cp.state)} returned ${got} records, but read 1 emitted ${expected} after that checkpoint; records are lost on resume`);
+    }
+  }
+  if (reads === 0) skip('no intermediate state checkpoints (every stream checkpoints only at its end)');
+  failIfAny(problems, 'slices that lose records');
+  return `${reads} resumed reads returned every record after their checkpoint`;
 }
