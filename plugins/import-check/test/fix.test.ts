@@ -39,9 +39,11 @@ describe('--fix', () => {
     const first = await run(dir);
     expect(first.report.verdict).toBe('yaml-only');
     const { report } = await run(dir, { fix: true });
-    expect(report.fix).toMatchObject({ applied: true, touched: ['integration_tests/invalid_config.json', 'source_nested_config/manifest.yaml'] });
+    expect(report.fix).toMatchObject({ applied: true, touched: ['integration_tests/cassettes/configs/config.json', 'integration_tests/invalid_config.json', 'source_nested_config/manifest.yaml'] });
     // The connector's test config moves to the flat keys too (secrets/ is never touched).
-    expect(JSON.parse(readFileSync(join(dir, 'integration_tests/invalid_config.json'), 'utf8'))).toEqual({ credentials_username: 'demo', credentials_password: 'wrong', account_region: 'eu' });
+    expect(JSON.parse(readFileSync(join(dir, 'integration_tests/invalid_config.json'), 'utf8'))).toEqual({ credentials_username: 'demo', credentials_password: 'wrong', account_region: 'eu', account_workspace_id: 'ws-1' });
+    // So does the redacted config its recorded cassettes replay with.
+    expect(JSON.parse(readFileSync(join(dir, 'integration_tests/cassettes/configs/config.json'), 'utf8'))).toMatchObject({ credentials_username: 'demo', account_region: 'eu' });
     const text = readFileSync(manifest, 'utf8');
     expect(text).toContain('# The region picks the data centre: eu or us.');
     expect(Object.keys(parse(text).spec.connection_specification.properties)).toContain('credentials_password');
@@ -49,7 +51,7 @@ describe('--fix', () => {
     expect(report.verdict).toBe('ui');
     // A run that changed files fails, so Nx never caches (and later replays) it; the next run passes.
     expect(report.ok).toBe(false);
-    expect(report.summary).toMatch(/^--fix changed 2 file\(s\): review and commit them, then run again\. Now ui/);
+    expect(report.summary).toMatch(/^--fix changed 3 file\(s\): review and commit them, then run again\. Now ui/);
     const again = await run(dir, { fix: true });
     expect(again.report.fix).toMatchObject({ applied: false });
     expect(again.report.ok).toBe(true);
