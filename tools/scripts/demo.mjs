@@ -17,7 +17,7 @@ const has = (plugin) => registered.includes(plugin) && existsSync(join(root, 'pl
 
 const steps = [
   { stage: 'import-check', plugin: '@conveyor/import-check', args: ['--batch'] },
-  { stage: 'migrate', plugin: '@conveyor/migrate', args: ['--dry-run'] },
+  { stage: 'migrate', plugin: '@conveyor/migrate', args: ['--dry-run', '--layout=manifest-only'] },
   { stage: 'cat', plugin: '@conveyor/cat', args: [] },
   { stage: 'release', plugin: '@conveyor/release', args: ['--dry-run', '--bump=patch', '--message=Demo release through Conveyor'] },
 ].filter((s) => has(s.plugin));
@@ -57,5 +57,11 @@ for (const step of steps) {
 }
 console.log('\n' + ['connector', ...steps.map((s) => s.stage)].join(' | '));
 for (const r of rows) console.log(r.join(' | '));
+console.log(`
+What to expect: source-custom-pager uses a custom Python component, so import-check says yaml-only and names
+the CDK component that can replace it, migrate (manifest-only) moves it to a root components.py, and its CATs
+cannot run in the TypeScript engine (release, which depends on cat, does not run). source-nested-config reads nested
+config: try \`npx nx run source-nested-config:import-check --fix --dry-run\`. The CATs replay the HTTP
+cassettes in each connector's integration_tests/cassettes/, offline and without credentials.`);
 if (existsSync(join(root, 'dist/conveyor/fleet/index.html'))) console.log(`\nfleet report: ${join(root, 'dist/conveyor/fleet/index.html')}`);
 process.exit(missing ? 1 : 0);

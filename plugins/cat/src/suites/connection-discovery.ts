@@ -19,7 +19,8 @@ export async function connectionSuite(run: CatRun, entries: TestEntry[]): Promis
         if (m.type === 'CONNECTION_STATUS') statuses.push(m.connectionStatus);
         if (m.type === 'TRACE' && m.trace.type === 'ERROR') errors.push(m.trace.error!.message);
       }, { allowFailure: expected === 'exception' });
-      if (problems.length) fail(`check with ${configPath}: ${problems.join('; ')}`);
+      // The connector's own TRACE error says why it exited (e.g. a component it cannot run): show it.
+      if (problems.length) fail(`check with ${configPath}: ${problems.join('; ')}${errors.length ? `; the connector reported: ${errors.join('; ')}` : ''}`);
       if (expected === 'exception') {
         if (errors.length !== 1) fail(`check with ${configPath} should fail with exactly one TRACE error message, got ${errors.length}${statuses.length ? ` (and ${statuses.length} CONNECTION_STATUS)` : ''}`);
         return `failed as expected: ${errors[0]}`;
