@@ -35,8 +35,9 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
   const steps: string[] = [];
   const changeSet = new ChangeSet(connector.root);
   let doc: Document = file.doc;
-  // Positions in findings refer to the original text, so only the first transform gets the line counter.
-  let lines: YamlFile['lines'] | undefined = file.lines;
+  // Positions in findings refer to the original text: the nodes a transform keeps carry their original
+  // ranges (documents are cloned, not re-parsed), so every transform locates them with the one line counter.
+  const lines: YamlFile['lines'] | undefined = file.lines;
   let changed = false;
 
   // A spec file moves in; one that repeats the manifest's own spec is deleted; one that differs is refused.
@@ -47,7 +48,6 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
     notes.push(...r.findings);
     if (r.changed) {
       doc = r.doc;
-      lines = undefined;
       changed = true;
       spec = undefined;
       steps.push(file.value.spec === undefined ? `moved ${connector.specPath} into the manifest's spec` : `deleted ${connector.specPath}, a copy of the manifest's spec`);
@@ -61,7 +61,6 @@ export function planFixes(connector: Connector): FixPlan | { error: string } {
     notes.push(...r.findings);
     if (r.changed) {
       doc = r.doc;
-      lines = undefined;
       changed = true;
       steps.push(`inlined the schemas of ${connector.schemasDir}/`);
       for (const d of r.deletes) changeSet.delete(d);

@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import { formatProblem, MANIFEST_LAYOUTS, readConnector, recoverInterruptedChanges } from '@conveyor/connector';
 import { ComponentSchema } from '@conveyor/manifest';
@@ -56,7 +56,7 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
     }
     const plan = planFixes(connector);
     // What a transform left alone, and why (a oneOf spec, a spec file that differs…).
-    if (!('error' in plan)) for (const n of plan.notes) if (n.severity !== 'info') log(`--fix: ${formatProblem(n)}`);
+    if (!('error' in plan)) for (const n of plan.notes) if (n.severity !== 'info') log(`--fix: ${formatProblem({ ...n, file: n.file && relative(ctx.workspaceRoot, resolve(connector.root, n.file)) })}`);
     if ('error' in plan) {
       log(plan.error);
       extra.fix = { applied: false, error: plan.error };
@@ -64,7 +64,8 @@ export async function runImportCheck(ctx: StageContext<ImportCheckOptions>): Pro
       log('--fix: nothing mechanical to change');
       extra.fix = { applied: false, steps: [], notes: plan.notes };
     } else if (options.dryRun) {
-      const diff = plan.changeSet.diff();
+      // Paths from the workspace root, like migrate's, so the diff applies with `git apply` there.
+      const diff = plan.changeSet.diff(`${relative(ctx.workspaceRoot, connector.root)}/`);
       log(`--dry-run (nothing written), --fix would have: ${plan.steps.join('; ')}`);
       log(diff);
       extra.fix = { applied: false, dryRun: true, steps: plan.steps, touched: plan.changeSet.touched(), diff, notes: plan.notes };

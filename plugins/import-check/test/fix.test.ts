@@ -79,6 +79,22 @@ describe('--fix', () => {
   });
 });
 
+describe('--fix output in a repository', () => {
+  it('names files from the workspace root, with the line of what --fix left alone', async () => {
+    t = tempDir('import-check-fix-');
+    copyConnector(join(CORPUS, 'fleet-2024-06/source-auth0'), t.dir, 'airbyte-integrations/connectors/source-auth0');
+    const { output } = await run(join(t.dir, 'airbyte-integrations/connectors/source-auth0'), { fix: true, dryRun: true });
+    // A diff a user can `git apply` from the repository root, like migrate's.
+    expect(output).toContain('--- a/airbyte-integrations/connectors/source-auth0/source_auth0/manifest.yaml');
+    expect(output).toContain('+++ /dev/null');
+    expect(output).not.toContain('--- a/source_auth0/');
+    // The credentials choice (a SelectiveAuthenticator path) is not flattened; say where it is read.
+    const note = output.split('\n').find((l) => l.includes('[flatten-config]'));
+    expect(note).toMatch(/--fix: airbyte-integrations\/connectors\/source-auth0\/source_auth0\/manifest\.yaml:\d+:\d+: warning \[flatten-config\]/);
+    expect(note).not.toContain(t.dir);
+  });
+});
+
 describe('--fix with a spec file beside the manifest spec', () => {
   it('deletes a spec file that repeats the manifest spec, and refuses one that differs', async () => {
     const { dir, manifest } = nestedSample();
