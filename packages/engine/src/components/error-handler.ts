@@ -66,8 +66,12 @@ type Filter = (res: Response | Error) => Resolution | null;
 function buildFilter(b: Build, node: Node): Filter {
   expectType(b, node, ['HttpResponseFilter']);
   const p = params(node);
-  const action = (node.action as Action | undefined) ?? (node.failure_type ? 'FAIL' : undefined);
-  if (!action) throw b.error(node, 'HttpResponseFilter needs an action');
+  const action = node.action as Action | undefined;
+  if (action !== undefined && !['SUCCESS', 'FAIL', 'RETRY', 'IGNORE', 'RATE_LIMITED'].includes(action)) {
+    throw b.error(node, `HttpResponseFilter.action ${JSON.stringify(action)} is not supported by conveyor-manifest`);
+  }
+  // Without an action the CDK's filter matches nothing (_matches_filter returns the missing action).
+  if (action === undefined) return () => null;
   const codes = new Set(((node.http_codes as number[]) ?? []).map(Number));
   const contains = node.error_message_contains as string | undefined;
   return (res) => {
@@ -86,7 +90,8 @@ function buildFilter(b: Build, node: Node): Filter {
         return { action, failureType, message: message || mapped?.message || '' };
       }
     }
-    if (!codes.size && node.predicate === undefined && contains === undefined && mapped) return mapped;
+    // HttpResponseFilter.matches has a default-mapping fallback whose guard can never be true (a set is not a
+    // list), so a filter that does not match leaves the response to the next filter and the handler's defaults.
     return null;
   };
 }

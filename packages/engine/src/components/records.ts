@@ -1,11 +1,11 @@
 /**
  * From response to records: decoders (JSON, JSONL), DpathExtractor (nested paths and `*`), RecordFilter,
- * transformations (AddFields, RemoveFields, KeysToLower, KeysToSnakeCase, KeysReplace) and schema loaders.
+ * and schema loaders (transformations live in transformations.ts).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Response } from '../http/response';
-import { evalBoolean, evalString, type Context, type PyType } from '../jinja/interpolation';
+import { evalBoolean, evalString, type Context } from '../jinja/interpolation';
 import { isDict, pyStr } from '../jinja/values';
 import { type Build, type Node, expectType, params, refuseFields } from './build';
 import { normalizeRecord } from './normalize';
@@ -80,83 +80,6 @@ export function buildFilter(b: Build, node: Node | undefined): RecordStep | unde
   expectType(b, node, ['RecordFilter']);
   const p = params(node);
   return (records, ctx) => records.filter((record) => evalBoolean(node.condition ?? '', b.config, { ...ctx, record }, p));
-}
-
-const VALUE_TYPES: Record<string, PyType> = { string: 'str', number: 'float', integer: 'int', boolean: 'bool' };
-
-function setPath(record: Record_, keys: string[], value: unknown): void {
-  let cur = record;
-  for (const k of keys.slice(0, -1)) {
-    if (!isDict(cur[k])) cur[k] = {};
-    cur = cur[k] as Record_;
-  }
-  cur[keys[keys.length - 1]] = value;
-}
-
-function removePath(obj: unknown, keys: string[]): void {
-  if (!keys.length || (!isDict(obj) && !Array.isArray(obj))) return;
-  const [k, ...rest] = keys;
-  const targets = k === '*' ? (Array.isArray(obj) ? obj.map((_x, i) => String(i)) : Object.keys(obj)) : [k];
-  for (const t of targets) {
-    if (rest.length) removePath(dpathGet(obj, [t]), rest);
-    else if (isDict(obj)) delete obj[t];
-  }
-}
-
-function snakeCase(key: string): string {
-  const ascii = key.normalize('NFKD').replace(/[^\x00-\x7f]/g, '');
-  const tokens: string[] = [];
-  for (const m of ascii.matchAll(/[A-Z]+[a-z]*|[a-z]+|\d+|([^a-zA-Z\d]+)/g)) tokens.push(m[1] === undefined ? m[0] : '');
-  let t = tokens.length >= 3 ? [tokens[0], ...tokens.slice(1, -1).filter(Boolean), tokens[tokens.length - 1]] : tokens;
-  if (t.length && /^\d+$/.test(t[0])) t = ['', ...t];
-  return t.map((x) => x.toLowerCase()).join('_');
-}
-
-function mapKeys(v: unknown, fn: (k: string) => string, deep: boolean): unknown {
-  if (!isDict(v)) return v;
-  const out: Record_ = {};
-  for (const [k, x] of Object.entries(v)) out[fn(k)] = deep ? mapKeys(x, fn, deep) : x;
-  return out;
-}
-
-export function buildTransformation(b: Build, node: Node): RecordStep {
-  const type = expectType(b, node, ['AddFields', 'RemoveFields', 'KeysToLower', 'KeysToSnakeCase', 'KeysReplace']);
-  const p = params(node);
-  switch (type) {
-    case 'AddFields': {
-      const fields = ((node.fields as Node[]) ?? []).map((f) => {
-        expectType(b, f, ['AddedFieldDefinition']);
-        return { path: (f.path as unknown[]).map(String), value: f.value, valid: f.value_type ? [VALUE_TYPES[String(f.value_type)]] : undefined, p: params(f) };
-      });
-      return (records, ctx) => {
-        for (const record of records) {
-          for (const f of fields) {
-            const c = { ...ctx, record };
-            const value = evalString(f.value, b.config, c, { ...p, ...f.p }, f.valid);
-            if (!node.condition || evalBoolean(node.condition, b.config, { ...c, value }, p)) setPath(record, f.path, value);
-          }
-        }
-        return records;
-      };
-    }
-    case 'RemoveFields': {
-      const pointers = ((node.field_pointers as unknown[][]) ?? []).map((ptr) => ptr.map(String));
-      return (records, ctx) => {
-        for (const record of records) {
-          for (const ptr of pointers) {
-            if (!node.condition || evalBoolean(node.condition, b.config, { ...ctx, property: dpathGet(record, ptr) }, p)) removePath(record, ptr);
-          }
-        }
-        return records;
-      };
-    }
-    case 'KeysToLower': return (records) => records.map((r) => mapKeys(r, (k) => k.toLowerCase(), false) as Record_);
-    case 'KeysToSnakeCase': return (records) => records.map((r) => mapKeys(r, snakeCase, true) as Record_);
-    default: return (records, ctx) => records.map((r) => mapKeys(r, (k) => {
-      const c = { ...ctx, record: r };
-      return k.split(pyStr(evalString(node.old, b.config, c, p))).join(pyStr(evalString(node.new, b.config, c, p)));
-    }, true) as Record_);
-  }
 }
 
 export type RecordSelector = { extract: Extractor; select: (res: Response, ctx: Context) => Record_[] };

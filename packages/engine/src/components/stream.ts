@@ -9,7 +9,8 @@ import { type Build, type Node, expectType, params, refuseFields } from './build
 import { type Injection, emptyInjection } from './auth';
 import { buildRequester, combine, type Requester } from './requester';
 import { buildPaginator, type Paginator } from './paginator';
-import { buildDecoder, buildRecordSelector, buildTransformation, loadSchema, type RecordSelector, type Record_ } from './records';
+import { buildTransformation } from './transformations';
+import { buildDecoder, buildRecordSelector, loadSchema, type RecordSelector, type Record_ } from './records';
 import { buildPartitionRouter, type PartitionRouter, type Slice } from './partitions';
 import { DatetimeCursor } from './cursor';
 import { PerPartitionCursor } from './partition-cursor';

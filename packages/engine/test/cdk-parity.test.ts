@@ -1,0 +1,96 @@
+/**
+ * Component semantics pinned against the CDK source (airbyte-python-cdk v7), beyond the golden cases. Each test
+ * names the CDK file whose behaviour it reproduces.
+ */
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from '../src/protocol';
+import type { Build } from '../src/components/build';
+import { buildTransformation, flattenRecord } from '../src/components/transformations';
+import { buildErrorHandler } from '../src/components/error-handler';
+import { Response } from '../src/http/response';
+
+function fakeBuild(config: Record<string, unknown> = {}): Build {
+  return {
+    config,
+    origins: new WeakMap(),
+    manifest: {},
+    manifestDir: '/nonexistent',
+    rt: {} as Build['rt'],
+    parentStreams: new Set(),
+    error: (_node, message) => new ManifestError(message),
+  } as Build;
+}
+
+const run = (node: Record<string, unknown>, records: Record<string, unknown>[], ctx: Record<string, unknown> = { stream_slice: {} }) =>
+  buildTransformation(fakeBuild({ pre: 'x_' }), node)(records, ctx);
+
+const response = (status: number, body: unknown, headers: [string, string][] = []) =>
+  new Response({ method: 'GET', url: 'http://127.0.0.1/x', headers: [], body: null }, { status, headers: [['Content-Type', 'application/json'], ...headers], body: JSON.stringify(body) });
+
+describe('transformations (airbyte_cdk/sources/declarative/transformations/)', () => {
+  it('FlattenFields prefixes colliding keys and list items like flatten_fields.py', () => {
+    const rec = { id: 1, a: { id: 2, b: { c: 3 } }, l: [{ x: 1 }, 5], e: {} };
+    // The stack pops `l` before `a`, and once a list was seen every later key keeps its parent path.
+    expect(flattenRecord(rec, true)).toEqual({ id: 1, 'a.id': 2, 'a.b.c': 3, 'l.0.x': 1, 'l.1': 5 });
+    // Without lists, a nested key popped before its top-level twin takes the plain name, and the twin overwrites it.
+    expect(flattenRecord({ id: 1, a: { id: 2, b: { c: 3 } } }, true)).toEqual({ c: 3, id: 1 });
+    expect(flattenRecord({ l: [1, 2], m: { n: 1 } }, false)).toEqual({ l: [1, 2], n: 1 });
+    const [out] = run({ type: 'FlattenFields', flatten_lists: false }, [{ a: { b: [1] } }]);
+    expect(out).toEqual({ b: [1] });
+  });
+
+  it('DpathFlattenFields lifts a dict, skips conflicts, honours delete_origin_value, replace_record and key affixes (dpath_flatten_fields.py)', () => {
+    expect(run({ type: 'DpathFlattenFields', field_path: ['meta'] }, [{ id: 1, meta: { a: 1 } }])).toEqual([{ id: 1, meta: { a: 1 }, a: 1 }]);
+    expect(run({ type: 'DpathFlattenFields', field_path: ['meta'], delete_origin_value: true }, [{ id: 1, meta: { a: 1 } }])).toEqual([{ id: 1, a: 1 }]);
+    // A key the record already has: nothing changes, not even the origin deletion.
+    expect(run({ type: 'DpathFlattenFields', field_path: ['meta'], delete_origin_value: true }, [{ id: 1, meta: { id: 9 } }])).toEqual([{ id: 1, meta: { id: 9 } }]);
+    expect(run({ type: 'DpathFlattenFields', field_path: ['meta'], replace_record: true }, [{ id: 1, meta: { a: 1 } }])).toEqual([{ a: 1 }]);
+    expect(run({ type: 'DpathFlattenFields', field_path: ['rows', '*', 'v'], key_transformation: { type: 'KeyTransformation', prefix: "{{ config['pre'] }}", suffix: '_s' } }, [{ rows: [{ v: { k: 1 } }, { v: { k: 2 } }] }]))
+      .toEqual([{ rows: [{ v: { k: 1 } }, { v: { k: 2 } }], x_k_s: 1 }]);
+  });
+
+  it('KeysToSnakeCase renames top-level keys only; KeysReplace is recursive and handles an empty old like str.replace', () => {
+    expect(run({ type: 'KeysToSnakeCase' }, [{ FirstName: 1, Meta: { InnerKey: 2 } }])).toEqual([{ first_name: 1, meta: { InnerKey: 2 } }]);
+    expect(run({ type: 'KeysReplace', old: ' ', new: '_' }, [{ 'a b': { 'c d': 1 } }])).toEqual([{ a_b: { c_d: 1 } }]);
+    expect(run({ type: 'KeysReplace', old: '', new: '-' }, [{ ab: 1 }])).toEqual([{ '-a-b-': 1 }]);
+  });
+
+  it('RemoveFields applies its condition to each matched leaf (dpath.delete afilter) and never to dicts', () => {
+    const records = [{ a: 1, b: 'keep', n: { x: 1, y: 2 }, d: { z: 1 } }];
+    run({ type: 'RemoveFields', field_pointers: [['*'], ['n', '*']], condition: '{{ property == 1 }}' }, records);
+    expect(records).toEqual([{ b: 'keep', n: { y: 2 }, d: { z: 1 } }]);
+  });
+
+  it('RemoveFields on list items sets them to None except the last, which is removed', () => {
+    expect(run({ type: 'RemoveFields', field_pointers: [['l', '0'], ['m', '2']] }, [{ l: [1, 2, 3], m: [1, 2, 3] }])).toEqual([{ l: [null, 2, 3], m: [1, 2] }]);
+  });
+
+  it('AddFields templates see record and stream_slice only; the condition also sees value and path', () => {
+    const out = run({ type: 'AddFields', condition: "{{ path[0] == 'b' and value > 1 }}", fields: [{ type: 'AddedFieldDefinition', path: ['a'], value: '{{ 5 }}' }, { type: 'AddedFieldDefinition', path: ['b'], value: "{{ stream_slice['n'] }}" }] }, [{}], { stream_slice: { n: 2 }, next_page_token: null });
+    expect(out).toEqual([{ b: 2 }]);
+    expect(() => run({ type: 'AddFields', fields: [{ type: 'AddedFieldDefinition', path: ['a'], value: '{{ next_page_token }}' }] }, [{}], { stream_slice: {}, next_page_token: null })).toThrow(/undeclared/);
+  });
+});
+
+describe('HttpResponseFilter (requesters/error_handlers/http_response_filter.py)', () => {
+  it('a filter that does not match leaves the response to the next filter', () => {
+    const h = buildErrorHandler(fakeBuild(), {
+      type: 'DefaultErrorHandler',
+      response_filters: [
+        { type: 'HttpResponseFilter', action: 'FAIL', predicate: "{{ response.code == 'nope' }}" },
+        { type: 'HttpResponseFilter', action: 'IGNORE', predicate: "{{ response.code == 'gone' }}" },
+      ],
+    });
+    expect(h.interpret(response(404, { code: 'gone' })).action).toBe('IGNORE');
+    expect(h.interpret(response(404, { code: 'other' }))).toMatchObject({ action: 'FAIL', failureType: 'system_error' });
+  });
+
+  it('a filter without an action matches nothing; a matched filter falls back to the default message and failure type', () => {
+    const h = buildErrorHandler(fakeBuild(), {
+      type: 'DefaultErrorHandler',
+      response_filters: [{ type: 'HttpResponseFilter', http_codes: [500], failure_type: 'config_error' }, { type: 'HttpResponseFilter', action: 'RETRY', http_codes: [401] }],
+    });
+    expect(h.interpret(response(500, {})).action).toBe('RETRY');
+    expect(h.interpret(response(401, {}))).toEqual({ action: 'RETRY', failureType: 'config_error', message: 'HTTP Status Code: 401. Error: Unauthorized. Please ensure you are authenticated correctly.' });
+  });
+});
