@@ -60,6 +60,12 @@ export async function basicReadSuite(run: CatRun, entries: TestEntry[], config: 
       const er = entry.expect_records;
       if (!er) return skip('no expect_records');
       if (er.bypass_reason) skip(`bypassed: ${er.bypass_reason}`);
+      if (config.strictness === 'high') {
+        // CAT conftest find_not_seeded_streams: at high strictness every read stream needs expected records.
+        const seeded = new Set(expected!.streams());
+        const unseeded = cat.streams.map((s) => s.stream.name).filter((n) => !seeded.has(n));
+        if (unseeded.length) fail(`${unseeded.map((n) => `\`${n}\``).join(', ')} ${unseeded.length > 1 ? 'are' : 'is'} in the catalog but ${er.path} has no records for ${unseeded.length > 1 ? 'them' : 'it'}; add expected records or list ${unseeded.length > 1 ? 'them' : 'it'} under empty_streams (test_strictness_level high)`);
+      }
       failIfAny(expected!.problems(new Set(cat.streams.map((s) => s.stream.name))), 'mismatches');
       // CAT's current comparison has no extra_fields / extra_records switches: extra records and fields are always allowed.
       const legacy = ['extra_fields', 'extra_records'].filter((k) => er[k as 'extra_fields'] !== undefined);
