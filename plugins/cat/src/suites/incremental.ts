@@ -20,6 +20,20 @@ async function incrementalCatalog(run: CatRun, entry: TestEntry, config: unknown
   };
 }
 
+/** DeepDiff(ignore_order=True) finds no difference: the same distinct records in every stream. */
+function sameRecordSets(a: ReadCollector, b: ReadCollector): boolean {
+  for (const name of new Set([...a.streams.keys(), ...b.streams.keys()])) {
+    const sa = a.streams.get(name);
+    const sb = b.streams.get(name);
+    if (!sa?.records && !sb?.records) continue;
+    if (!sa || !sb) return false;
+    if (sa.hashes && sb.hashes) {
+      if (sa.hashes.size !== sb.hashes.size || [...sa.hashes.keys()].some((h) => !sb.hashes!.has(h))) return false;
+    } else if (!sa.fingerprint.equals(sb.fingerprint)) return false;
+  }
+  return true;
+}
+
 /** The cursor value a stream state holds: `{updated_at: …}` for cursor `updated_at`, as the CDK writes it. */
 function stateCursor(state: unknown, cursor: string[]): unknown {
   const v = valueAt(state, cursor) ?? valueAt(state, [cursor[cursor.length - 1]]);
@@ -59,20 +73,19 @@ export async function incrementalSuite(run: CatRun, entries: TestEntry[], config
       });
       const r2 = await run.invoke('incremental', entry, 'read', { config: cfg, catalog, state }, second.onMessage, { cassette: 'read2' });
       failIfAny([...r2.problems, ...second.traceErrors.map((e) => `the connector reported an error: ${e}`)].map((p) => `read 2: ${p}`), 'read problems');
-      const problems: string[] = [];
+      // CAT asserts only that the two reads differ (DeepDiff of all records, order and repetition ignored).
+      // The cursor observations below explain a failure, and are reported as notes when the reads differ.
+      const notes: string[] = [];
       for (const [stream, hit] of before)
-        problems.push(`stream \`${stream}\`: read 2 re-read ${hit.count} records from before the state's cursor ${cursors.get(stream)!.join('.')}=${JSON.stringify(bounds.get(stream))} (${hit.example}); the connector ignores its input state`);
+        notes.push(`stream \`${stream}\`: read 2 re-read ${hit.count} records from before the state's cursor ${cursors.get(stream)!.join('.')}=${JSON.stringify(bounds.get(stream))} (${hit.example})`);
       for (const [stream, bound] of bounds) {
-        const s1 = first!.streams.get(stream)!;
-        const s2 = second.streams.get(stream)!;
-        if (bound === undefined && s1.records > 0 && s1.fingerprint.equals(s2.fingerprint))
-          problems.push(`stream \`${stream}\`: read 2 returned exactly the records of read 1 (${s1.records}); the connector ignores its input state`);
         const next = stateCursor(second.latestState.get(stream), cursors.get(stream)!);
         if (bound !== undefined && next !== undefined && compareCursor(next, bound) < 0)
-          problems.push(`stream \`${stream}\`: the state moved backwards from ${JSON.stringify(bound)} to ${JSON.stringify(next)}`);
+          notes.push(`stream \`${stream}\`: the state moved backwards from ${JSON.stringify(bound)} to ${JSON.stringify(next)}`);
       }
-      failIfAny(problems, 'incremental problems');
-      return `read 1: ${first.records} records, ${first.stateCount} states; read 2 from that state: ${second.records} records`;
+      if (sameRecordSets(first, second))
+        fail(`records should change between reads but did not: read 2 from read 1's state returned the same records (${second.records})${notes.length ? `; ${notes.join('; ')}` : ''}; the connector ignores its input state`);
+      return `read 1: ${first.records} records, ${first.stateCount} states; read 2 from that state: ${second.records} records${notes.length ? ` (note: ${notes.join('; ')})` : ''}`;
     });
     await run.test('incremental', label('read_sequential_slices', entry), entry, async () => {
       if (entry.skip_comprehensive_incremental_tests) skip('skip_comprehensive_incremental_tests: true');
