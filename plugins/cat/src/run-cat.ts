@@ -63,7 +63,7 @@ export async function runCat(ctx: StageContext<CatOptions>, name: 'cat' | 'cat-s
   const failed = count('failed');
   return {
     ok: failed === 0,
-    summary: `${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped`,
+    summary: `${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped${skipReason(results)}`,
     findings: results.filter((r) => r.status === 'failed').map((r): Problem => ({ rule: `cat/${r.suite}`, severity: 'error', message: `${r.name}: ${r.message}`, file: r.file, line: r.line })),
     tests: results.map(({ suite, name: test, status, message, durationMs }) => ({ suite, name: test, status, message, durationMs })),
     invocations: run.invocations,
@@ -71,6 +71,23 @@ export async function runCat(ctx: StageContext<CatOptions>, name: 'cat' | 'cat-s
     strictness: config.strictness,
     configFormat: config.format,
   };
+}
+
+/**
+ * Why tests were skipped, in the summary line: "16 skipped" alone reads like a pass, when often no live
+ * suite ran at all (no credentials). Names the most common reason, and how many others there are.
+ */
+export function skipReason(results: readonly TestResult[]): string {
+  const reasons = new Map<string, number>();
+  for (const r of results) {
+    if (r.status !== 'skipped' || !r.message) continue;
+    const reason = r.message.replace(/^not evaluated: /, '');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  if (!reasons.size) return '';
+  const [top, n] = [...reasons].sort((a, b) => b[1] - a[1])[0];
+  const others = reasons.size - 1;
+  return ` (${n === 1 && others === 0 ? '' : `${n}: `}${top}${others ? `; ${others} other reason${others > 1 ? 's' : ''} in the report` : ''})`;
 }
 
 function writeJunit(ctx: StageContext<CatOptions>, name: string, results: TestResult[], secrets: Secrets): void {

@@ -165,3 +165,19 @@ describe('cat on misbehaving connectors', () => {
     expect(r.find('spec', 'oneof_usage').message).toBe('/properties/region: the oneOf variants need exactly one common property with a `const` to tell them apart (found none)');
   });
 });
+
+describe('a connector without credentials', () => {
+  it('says in the summary why the live suites were skipped', async () => {
+    const files = connectorFiles(api.url);
+    delete files['secrets/config.json'];
+    const fx = makeConnector('source-fake', files);
+    try {
+      const { report, output } = await stage.runOne(fx.root, { command: [process.execPath, 'source.mjs'] }, fx.workspace);
+      expect(report.ok).toBe(true);
+      expect(report.summary).toMatch(/^\d+ passed, 0 failed, (\d+) skipped \(\1: config secrets\/config\.json is missing: live suites need credentials there\)$/);
+      expect(output).toContain('secrets/config.json is missing');
+    } finally {
+      fx.cleanup();
+    }
+  });
+});

@@ -103,7 +103,7 @@ export class CatRun {
     if (!existsSync(this.path(rel))) {
       // Offline: cassettes recorded with this config can be replayed with its redacted copy.
       if (replay && existsSync(replay) && !this.settings.record) rel = relative(join(this.connector.root, this.config.base_path ?? ''), replay);
-      else skip(`config ${rel} is missing (live suites need credentials; put them in ${rel}${replay ? ', or record cassettes with --record' : ''})`);
+      else skip(`config ${rel} is missing: live suites need credentials there${replay ? ' (run once with them and --record to save cassettes that later runs replay without credentials)' : ''}`);
     }
     let spec: ConnectorSpecification | undefined;
     try {
