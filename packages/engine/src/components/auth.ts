@@ -5,7 +5,7 @@
 import { TracedError } from '../protocol';
 import { evalMapping, evalString } from '../jinja/interpolation';
 import { num, pyStr } from '../jinja/values';
-import { parseDuration } from '../jinja/datetime';
+import { isoparse, parseDuration } from '../jinja/datetime';
 import { PyDuration } from '../jinja/values';
 import { HttpClient } from '../http/client';
 import { type Build, type Node, expectType, params, refuseFields } from './build';
@@ -112,46 +112,125 @@ function apiKey(b: Build, node: Node, token: () => Promise<string>): Authenticat
   };
 }
 
+/** ab_datetime_parse for token expiry values: epoch seconds (digits) or an ISO 8601 date-time. */
+function parseExpiry(v: unknown): number {
+  const s = pyStr(v).trim();
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  return isoparse(s).us / 1000;
+}
+
+/**
+ * DeclarativeOauth2Authenticator (airbyte_cdk/sources/declarative/auth/oauth.py + requests_native_auth/
+ * abstract_oauth.py), and its single-use refresh-token variant when `refresh_token_updater` is set
+ * (requests_native_auth/oauth.py: tokens and expiry live in the config, a refreshed refresh token replaces
+ * the config value).
+ */
 function oauth(b: Build, node: Node): Authenticator {
-  refuseFields(b, node, ['refresh_token_updater', 'profile_assertion', 'use_profile_assertion']);
+  refuseFields(b, node, ['profile_assertion', 'use_profile_assertion']);
   const p = params(node);
   const ev = (v: unknown): unknown => evalString(v, b.config, {}, p);
+  const name = (v: unknown, dflt: string): string => (v === undefined || v === null ? dflt : pyStr(ev(v)));
   const grant = node.grant_type ? pyStr(ev(node.grant_type)) : 'refresh_token';
-  let token: string | undefined = node.access_token_value ? pyStr(ev(node.access_token_value)) : undefined;
-  let expires = token ? Number.POSITIVE_INFINITY : 0;
+  const updater = node.refresh_token_updater as Node | undefined;
+  const path = (v: unknown, dflt: string[]): string[] => (Array.isArray(v) ? v.map((x) => pyStr(ev(x))) : dflt);
+  const accessPath = path(updater?.access_token_config_path, ['credentials', 'access_token']);
+  const refreshPath = path(updater?.refresh_token_config_path, ['credentials', 'refresh_token']);
+  const expiryPath = path(updater?.token_expiry_date_config_path, ['credentials', 'token_expiry_date']);
+  // Everything that reads the config is evaluated on first use, so `discover` works with a partial config.
+  let endpoint: string | undefined;
+  let token: string | undefined;
+  let expires = Number.NEGATIVE_INFINITY;
+  let ready = false;
+  const init = (): void => {
+    ready = true;
+    endpoint = node.token_refresh_endpoint === undefined || node.token_refresh_endpoint === null ? undefined : pyStr(ev(node.token_refresh_endpoint));
+    if (updater) {
+      const t = dpathGet(b.config, accessPath);
+      token = t === undefined || t === null ? undefined : pyStr(t);
+      const e = dpathGet(b.config, expiryPath);
+      expires = e === undefined || e === null || e === '' ? Date.now() - 86_400_000 : parseExpiry(e);
+    } else {
+      token = node.access_token_value ? pyStr(ev(node.access_token_value)) : undefined;
+      // Without token_expiry_date the CDK starts from "now - 1 day": a given access token is refreshed at once.
+      expires = node.token_expiry_date ? parseExpiry(ev(node.token_expiry_date)) : Date.now() - 86_400_000;
+      if (token === undefined) expires = Number.NEGATIVE_INFINITY;
+    }
+    if (token) b.rt.scrubber.add(token);
+  };
   const client = new HttpClient('oauth', buildErrorHandler(b, { type: 'DefaultErrorHandler', max_retries: 5 }), b.rt);
+  const refreshToken = (): string | undefined => {
+    if (updater) {
+      // dpath.get(config, path, default=""): a missing refresh token is sent empty.
+      const v = dpathGet(b.config, refreshPath);
+      return v === undefined ? '' : v === null ? undefined : pyStr(v);
+    }
+    return node.refresh_token === undefined || node.refresh_token === null ? undefined : tokenOf(b, node, 'refresh_token');
+  };
   const refresh = async (): Promise<void> => {
-    const body: Record<string, unknown> = { [String(node.grant_type_name ?? 'grant_type')]: grant };
-    body[String(node.client_id_name ?? 'client_id')] = tokenOf(b, node, 'client_id');
-    body[String(node.client_secret_name ?? 'client_secret')] = tokenOf(b, node, 'client_secret');
-    if (grant === 'refresh_token') body[String(node.refresh_token_name ?? 'refresh_token')] = tokenOf(b, node, 'refresh_token');
+    if (!endpoint) throw b.error(node, 'OAuthAuthenticator needs token_refresh_endpoint to obtain a token');
+    // build_refresh_request_body: grant type, client id, secret, refresh token (requests drops None values).
+    const body: Record<string, unknown> = { [name(node.grant_type_name, 'grant_type')]: grant };
+    // The single-use variant prefers credentials.client_id / client_secret from the config.
+    const cred = (key: string): string => {
+      const v = updater ? dpathGet(b.config, ['credentials', key]) : undefined;
+      return v === undefined || v === null ? tokenOf(b, node, key) : pyStr(v);
+    };
+    body[name(node.client_id_name, 'client_id')] = cred('client_id');
+    body[name(node.client_secret_name, 'client_secret')] = cred('client_secret');
+    const rt = refreshToken();
+    if (rt !== undefined) {
+      b.rt.scrubber.add(rt);
+      body[updater ? name(updater.refresh_token_name, 'refresh_token') : name(node.refresh_token_name, 'refresh_token')] = rt;
+    }
     if (Array.isArray(node.scopes) && node.scopes.length) body.scopes = node.scopes;
     if (node.refresh_request_body) {
       for (const [k, v] of Object.entries(evalMapping(node.refresh_request_body as Node, b.config, {}, p))) if (!(k in body)) body[k] = v;
     }
     const headers = node.refresh_request_headers ? evalMapping(node.refresh_request_headers as Node, b.config, {}, p) : {};
-    const asJson = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && String(v).includes('json'));
-    const res = await client.send({ method: 'POST', url: pyStr(ev(node.token_refresh_endpoint)), params: {}, headers, ...(asJson ? { json: body } : { data: body }) });
+    // The CDK always posts `data=` (a form body), whatever Content-Type the manifest's headers claim.
+    const res = await client.send({ method: 'POST', url: endpoint, params: {}, headers, data: body });
     const json = res.json() as Record<string, unknown> | undefined;
     if (!res.ok || !json) {
       const invalid = res.status === 400 && /invalid_grant|invalid_permissions/.test(res.body);
       const message = invalid ? 'Refresh token is invalid or expired. Please re-authenticate from Sources/<your source>/Settings.' : `OAuth token refresh failed with status ${res.status}: ${b.rt.scrubber.scrub(res.body)}`;
       throw new TracedError(message, message, invalid ? 'config_error' : 'system_error');
     }
-    const name = String(node.access_token_name ?? 'access_token');
-    const found = findKey(json, name);
-    if (found === undefined) throw new TracedError(`Token refresh API response was missing access token ${name}`, undefined, 'system_error');
+    const tokenName = name(node.access_token_name, 'access_token');
+    const found = findKey(json, tokenName);
+    if (found === undefined || found === null || found === '') throw new TracedError(`Token refresh API response was missing access token ${tokenName}`, undefined, 'system_error');
     token = pyStr(found);
     b.rt.scrubber.add(token);
-    const expiresIn = findKey(json, String(node.expires_in_name ?? 'expires_in'));
-    expires = expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + Number(typeof expiresIn === 'string' ? expiresIn : num(expiresIn)) * 1000;
+    const expiresIn = findKey(json, name(node.expires_in_name, 'expires_in'));
+    if (expiresIn !== undefined && expiresIn !== null) {
+      // The factory sets token_expiry_is_time_of_expiration = bool(token_expiry_date_format); the value is then
+      // read by ab_datetime_parse, not with that format.
+      if (node.token_expiry_date_format) expires = parseExpiry(expiresIn);
+      else expires = Date.now() + Math.trunc(Number(pyStr(expiresIn))) * 1000;
+    } else if (!(Date.now() <= expires)) expires = Date.now() + 3_600_000; // _default_token_expiry_date: one hour
+    if (updater) {
+      // The new refresh token (when the response has one) replaces the config's for the next refresh.
+      const next = findKey(json, name(updater.refresh_token_name, 'refresh_token'));
+      if (next !== undefined && next !== null) setIn(b.config, refreshPath, pyStr(next));
+      setIn(b.config, accessPath, token);
+    }
   };
   return {
     inject: async () => {
-      if (!token || Date.now() >= expires) await refresh();
+      if (!ready) init();
+      // _is_access_token_flow: no refresh endpoint but a token: use it as it is.
+      if (!(endpoint === undefined && token !== undefined) && (token === undefined || Date.now() > expires)) await refresh();
       return { ...emptyInjection(), headers: { Authorization: `Bearer ${token}` } };
     },
   };
+}
+
+function setIn(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let cur = obj;
+  for (const k of path.slice(0, -1)) {
+    if (!cur[k] || typeof cur[k] !== 'object') cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]] = value;
 }
 
 function findKey(obj: unknown, key: string): unknown {
