@@ -11,6 +11,8 @@ export interface PullRequestInput {
   notCompared: string[];
   /** Whether the cat stage's report says it passed; undefined when there is no report. */
   catPassed?: boolean;
+  /** The cat report's summary line ("9 passed, 0 failed, 16 skipped (…)"): a pass with live suites skipped is not a full pass. */
+  catSummary?: string;
   docsPath?: string;
   migrationGuidePath?: string;
 }
@@ -51,7 +53,7 @@ export function renderPullRequest(i: PullRequestInput): string {
     '',
     box(i.touched.some((t) => t.endsWith('metadata.yaml')), `Version bumped to ${i.to} (metadata.yaml${i.touched.some((t) => t.endsWith('Dockerfile')) ? ', Dockerfile' : ''}${i.touched.some((t) => t.endsWith('pyproject.toml')) ? ', pyproject.toml' : ''})`),
     box(!!i.docsPath && i.touched.includes(i.docsPath), `Changelog updated${i.docsPath ? ` in \`${i.docsPath}\`` : ' (no docs page found)'}`),
-    box(i.catPassed === true, i.catPassed === undefined ? 'Acceptance tests (cat): no report found, run `nx run ' + i.project + ':cat`' : `Acceptance tests (cat) ${i.catPassed ? 'passed' : 'FAILED'}`),
+    box(i.catPassed === true, i.catPassed === undefined ? 'Acceptance tests (cat): no report found, run `nx run ' + i.project + ':cat`' : `Acceptance tests (cat) ${i.catPassed ? 'passed' : 'FAILED'}${i.catSummary ? `: ${i.catSummary}` : ''}`),
     breaking.length
       ? box(!!i.migrationGuidePath && i.touched.includes(i.migrationGuidePath), `Breaking changes (${breaking.length}): releases.breakingChanges entry and migration guide${i.migrationGuidePath ? ` \`${i.migrationGuidePath}\`` : ''}`)
       : box(true, 'No breaking changes'),

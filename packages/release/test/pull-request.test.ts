@@ -23,6 +23,9 @@ describe('pull-request body', () => {
     expect(failed).toContain('- [ ] Changelog updated (no docs page found)');
     expect(failed).toContain('- [x] No breaking changes');
     expect(renderPullRequest({ ...base, touched: [], changes: [] })).toContain('- [ ] Acceptance tests (cat): no report found, run `nx run source-shop:cat`');
+    // A pass whose live suites were skipped says so next to the tick.
+    const skipped = renderPullRequest({ ...base, touched: [], changes: [], catPassed: true, catSummary: '9 passed, 0 failed, 16 skipped (16: config secrets/config.json is missing)' });
+    expect(skipped).toContain('- [x] Acceptance tests (cat) passed: 9 passed, 0 failed, 16 skipped (16: config secrets/config.json is missing)');
   });
 
   it('titles follow Airbyte\'s emoji convention and never double the kind', () => {

@@ -93,7 +93,7 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
     touched,
     changes: plan.changes,
     notCompared: plan.notCompared,
-    catPassed: catResult(workspaceRoot, project),
+    ...catResult(workspaceRoot, project),
     docsPath: input.docs?.path,
     migrationGuidePath: input.migrationGuide.path,
   });
@@ -117,12 +117,13 @@ function reportFields(plan: ReleasePlan, baseRef?: string) {
 }
 
 /** The cat stage's verdict for the checklist, from its report when one exists. */
-function catResult(workspaceRoot: string, project: string): boolean | undefined {
+function catResult(workspaceRoot: string, project: string): { catPassed?: boolean; catSummary?: string } {
   const file = join(workspaceRoot, 'dist', 'conveyor', project, 'cat.json');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) return {};
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { ok?: boolean }).ok === true;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { ok?: boolean; summary?: unknown };
+    return { catPassed: report.ok === true, catSummary: typeof report.summary === 'string' ? report.summary : undefined };
   } catch {
-    return undefined;
+    return {};
   }
 }
