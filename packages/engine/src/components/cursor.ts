@@ -5,7 +5,7 @@
  */
 import { evalString } from '../jinja/interpolation';
 import { cdkFormat, cdkParse, nowUtc, parseDuration, shift } from '../jinja/datetime';
-import { PyDateTime, PyDuration, PyTimedelta, pyStr } from '../jinja/values';
+import { PyDateTime, PyDuration, PyTimedelta, pyStr, truthy } from '../jinja/values';
 import { TracedError } from '../protocol';
 import { type Build, type Node, expectType, params, refuseFields } from './build';
 import { type Injection, emptyInjection, injectOption } from './auth';
@@ -140,8 +140,8 @@ export class DatetimeCursor {
 
   options(slice: Record<string, unknown>): Injection {
     const out = emptyInjection();
-    if (this.node.start_time_option && slice[this.startKey] !== undefined) injectOption(this.b, this.node.start_time_option as Node, out, slice[this.startKey]);
-    if (this.node.end_time_option && slice[this.endKey] !== undefined) injectOption(this.b, this.node.end_time_option as Node, out, slice[this.endKey]);
+    if (this.node.start_time_option && truthy(slice[this.startKey])) injectOption(this.b, this.node.start_time_option as Node, out, slice[this.startKey]);
+    if (this.node.end_time_option && truthy(slice[this.endKey])) injectOption(this.b, this.node.end_time_option as Node, out, slice[this.endKey]);
     return out;
   }
 

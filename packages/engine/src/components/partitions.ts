@@ -3,7 +3,7 @@
  * with the CDK's parent HTTP cache) and lists of routers (cartesian product).
  */
 import { evalString } from '../jinja/interpolation';
-import { isDict, pyStr } from '../jinja/values';
+import { isDict, pyStr, truthy } from '../jinja/values';
 import { type Build, type Node, expectType, params } from './build';
 import { type Injection, emptyInjection, injectOption } from './auth';
 import { dpathGet } from './records';
@@ -58,7 +58,8 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
       },
       options(slice) {
         const out = emptyInjection();
-        if (option && slice[field] !== undefined) injectOption(b, option, out, slice[field]);
+        // ListPartitionRouter._get_request_option injects only a truthy slice value.
+        if (option && truthy(slice[field])) injectOption(b, option, out, slice[field]);
         return out;
       },
     };
@@ -72,7 +73,7 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
       parentKey: pyStr(evalString(c.parent_key, b.config, {}, cp)),
       field: pyStr(evalString(c.partition_field, b.config, {}, cp)),
       option: c.request_option as Node | undefined,
-      extra: ((c.extra_fields as unknown[][]) ?? []).map((f) => f.map(String)),
+      extra: ((c.extra_fields as unknown[][]) ?? []).map((f) => f.map((x) => pyStr(evalString(x, b.config, {}, cp)))),
     };
   });
   return {
@@ -93,7 +94,7 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
     },
     options(slice) {
       const out = emptyInjection();
-      for (const c of configs) if (c.option && slice[c.field] !== undefined) injectOption(b, c.option, out, slice[c.field]);
+      for (const c of configs) if (c.option && truthy(slice[c.field])) injectOption(b, c.option, out, slice[c.field]);
       return out;
     },
   };

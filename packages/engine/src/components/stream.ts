@@ -123,12 +123,13 @@ async function* readParent(b: Build, node: Node): AsyncGenerator<{ record: Recor
   const stream = new DeclarativeStream(b, node);
   if (stream.partitionCursor) {
     for await (const partition of stream.partitions()) {
-      for (const slice of stream.partitionCursor.slicesOf(partition).slices) for await (const record of stream.readSlice(slice)) yield { record, slice };
+      for (const slice of stream.partitionCursor.slicesOf(partition).slices) for await (const record of stream.readSlice(slice)) yield { record, slice: partition };
     }
     return;
   }
+  // The child's parent_slice is the parent record's slice *partition*: a datetime cursor's window is not part of it.
   if (stream.cursor) {
-    for (const slice of stream.cursor.slices()) for await (const record of stream.readSlice(slice)) yield { record, slice };
+    for (const slice of stream.cursor.slices()) for await (const record of stream.readSlice(slice)) yield { record, slice: {} };
     return;
   }
   for await (const slice of stream.partitions()) for await (const record of stream.readSlice(slice)) yield { record, slice };
