@@ -16,6 +16,8 @@ export interface InvokeOptions extends InputFiles {
   onStderr?(chunk: Buffer): void;
   /** Lines longer than this are reported as oversized and not parsed. */
   maxLineBytes?: number;
+  /** Extra environment for this invocation only, e.g. CAT's DEPLOYMENT_MODE for a test's deployment_mode. */
+  env?: Record<string, string>;
 }
 
 export interface BadLine {
@@ -48,7 +50,7 @@ const excerpt = (s: string) => (s.length > 200 ? s.slice(0, 200) + '…' : s);
 /** Run one connector command, streaming its stdout through the tolerant parser into `onMessage`. */
 export async function invokeConnector(runner: ConnectorRunner, opts: InvokeOptions): Promise<InvokeResult> {
   return withPrivateFiles({ config: opts.config, catalog: opts.catalog, state: opts.state }, async (inputs) => {
-    const argv = runner.argv(opts.command, inputs, opts.recording);
+    const argv = runner.argv(opts.command, inputs, opts.recording, Object.keys(opts.env ?? {}));
     const badLines: BadLine[] = [];
     let badLineCount = 0;
     let messageCount = 0;
@@ -80,7 +82,7 @@ export async function invokeConnector(runner: ConnectorRunner, opts: InvokeOptio
     const result = await runProcess({
       argv,
       cwd: runner.cwd,
-      env: runner.env,
+      env: { ...runner.env, ...(opts.env ?? {}) },
       timeoutMs: opts.timeoutMs,
       onStdout: (chunk) => splitter.push(chunk),
       onStderr: opts.onStderr,

@@ -22,7 +22,8 @@ export interface ConnectorRunner {
   description: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  argv(command: ConnectorCommand, inputs: InputPaths, recording?: Recording): string[];
+  /** `envNames`: variables set for this invocation only (their values are in the process environment). */
+  argv(command: ConnectorCommand, inputs: InputPaths, recording?: Recording, envNames?: string[]): string[];
   /** Called once a timeout fired, with the argv that timed out. */
   onTimeout?(argv: string[]): Promise<void>;
 }
@@ -77,11 +78,11 @@ export function dockerRunner(opts: DockerRunnerOptions): ConnectorRunner {
     description: `docker: ${opts.image}`,
     cwd: opts.cwd,
     env: { ...process.env, ...(opts.env ?? {}) },
-    argv(command, inputs) {
+    argv(command, inputs, _recording, envNames = []) {
       const name = `conveyor-cat-${randomBytes(6).toString('hex')}`;
       const inside = (p?: string) => (p ? `${CONTAINER_INPUT_DIR}/${p.slice(inputs.dir.length + 1)}` : undefined);
       const argv = [docker, 'run', '--rm', '--init', '--name', name, '-v', `${inputs.dir}:${CONTAINER_INPUT_DIR}:ro`];
-      for (const key of Object.keys(opts.env ?? {}).sort()) argv.push('-e', key);
+      for (const key of [...new Set([...Object.keys(opts.env ?? {}), ...envNames])].sort()) argv.push('-e', key);
       argv.push(opts.image, ...commandArgs(command, { config: inside(inputs.config), catalog: inside(inputs.catalog), state: inside(inputs.state) }));
       names.set(argv.join('\0'), name);
       return argv;

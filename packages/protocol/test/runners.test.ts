@@ -19,7 +19,7 @@ beforeAll(() => {
     `#!${process.execPath}
 const fs = require('node:fs');
 const args = process.argv.slice(2);
-const entry = { args, env: process.env.API_REGION ?? null };
+const entry = { args, env: process.env.API_REGION ?? null, deploymentMode: process.env.DEPLOYMENT_MODE ?? null };
 const mount = args[args.indexOf('-v') + 1];
 if (args[0] === 'run' && mount) {
   const host = mount.split(':')[0];
@@ -53,6 +53,18 @@ describe('docker runner', () => {
     expect(call.dirMode).toBe('700');
     expect(call.files).toEqual({ 'config.json': { mode: '600', text: '{"api_key":"k"}' } });
     expect(existsSync(inputDir)).toBe(false);
+  });
+
+  it('passes per-invocation environment (a test\'s DEPLOYMENT_MODE) by name, with the value only in the environment', async () => {
+    writeFileSync(log, '');
+    const runner = dockerRunner({ image: 'airbyte/source-x:dev', cwd: dir, env: { API_REGION: 'eu' }, dockerBin: docker });
+    await invokeConnector(runner, { command: 'check', config: {}, timeoutMs: 10_000, env: { DEPLOYMENT_MODE: 'CLOUD' }, onMessage: () => {} });
+    await invokeConnector(runner, { command: 'check', config: {}, timeoutMs: 10_000, onMessage: () => {} });
+    const [withMode, without] = calls();
+    expect(withMode.args.slice(7, 11)).toEqual(['-e', 'API_REGION', '-e', 'DEPLOYMENT_MODE']);
+    expect(withMode.deploymentMode).toBe('CLOUD');
+    expect(without.args).not.toContain('DEPLOYMENT_MODE');
+    expect(without.deploymentMode).toBe(process.env.DEPLOYMENT_MODE ?? null);
   });
 
   it('passes catalog and state to read, and on timeout kills the client and `docker kill`s the container', async () => {

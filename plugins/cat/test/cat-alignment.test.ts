@@ -57,3 +57,24 @@ describe('full_refresh and expect_records as CAT', () => {
     expect(ok.find('basic_read', 'expect_records').status).toBe('passed');
   });
 });
+
+describe('deployment_mode', () => {
+  it('reaches the connector as DEPLOYMENT_MODE, so cloud-only checks run in the tests that ask for cloud', async () => {
+    const connection = `  connection:
+    tests:
+      - config_path: secrets/config.json
+        status: succeed
+      - config_path: secrets/config.json
+        deployment_mode: oss
+        status: succeed
+      - config_path: secrets/config.json
+        deployment_mode: cloud
+        status: failed
+`;
+    const config = catConfig('ok').replace(/  connection:[\s\S]*?(?=  discovery:)/, connection).replace(/  basic_read:[\s\S]*/, '');
+    const r = await runCat('ok', { 'acceptance-test-config.yml': config });
+    const checks = r.tests.filter((t) => t.suite === 'connection');
+    expect(checks.map((t) => t.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(checks[2].message).toMatch(/Airbyte Cloud only connects over https/);
+  });
+});

@@ -27,6 +27,7 @@ export interface TestEntry {
   ignored_fields?: Record<string, Named[]>;
   future_state?: { future_state_path?: string; missing_streams?: Named[]; bypass_reason?: string };
   skip_comprehensive_incremental_tests?: boolean;
+  deployment_mode?: 'cloud' | 'oss';
   [key: string]: unknown;
 }
 

@@ -158,7 +158,8 @@ export class CatRun {
 
   /** The CATALOG message for a config, run once per config file. */
   discover(entry: TestEntry, config: unknown): Promise<AirbyteMessage & { type: 'CATALOG' }> {
-    const key = entry.config_path ?? 'secrets/config.json';
+    // The deployment mode can change what a connector discovers, so it is part of the cache key.
+    const key = `${entry.config_path ?? 'secrets/config.json'}|${entry.deployment_mode ?? ''}`;
     let hit = this.catalogs.get(key);
     if (!hit) {
       hit = (async () => {
@@ -191,6 +192,9 @@ export class CatRun {
       timeoutMs: this.timeoutMs(suite, entry),
       recording: this.recording(suite, entry, command, opts.cassette),
       maxLineBytes: this.settings.maxMessageBytes,
+      // A test's deployment_mode reaches the connector as DEPLOYMENT_MODE (CLOUD/OSS), which the CDK's
+      // is_cloud_environment() reads to turn on cloud-only checks (e.g. refusing plain-HTTP or non-SSL endpoints).
+      env: typeof entry?.deployment_mode === 'string' ? { DEPLOYMENT_MODE: entry.deployment_mode.toUpperCase() } : undefined,
       onMessage: (m, line, bytes) => {
         if (m.type === 'LOG') scan(m.log.message + (m.log.stack_trace ?? ''), `a LOG message (stdout line ${line})`);
         else if (m.type === 'TRACE') scan(JSON.stringify(m.trace), `a TRACE message (stdout line ${line})`);
