@@ -93,7 +93,9 @@ ${parentRef}${configs}`;
         spec,
       ),
     );
+    // The spec lists nothing as required, and the Builder's username input is required (useLockedInputs.ts).
     expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(/username reads config\['port'\], which the spec does not list as required/),
       expect.stringMatching(/username reads config\['port'\], whose spec property has type "integer"/),
       expect.stringMatching(/password reads config\['missing'\], which is not a top-level property/),
     ]);
@@ -114,19 +116,152 @@ describe('session token and async retrievers', () => {
 });
 
 describe('OAuth', () => {
-  it('needs the refresh token updater to write the input refresh_token reads', () => {
-    const spec = `spec:\n  type: Spec\n  connection_specification:\n    properties:\n      client_id: { type: string }\n      client_secret: { type: string, airbyte_secret: true }\n      refresh_token: { type: string, airbyte_secret: true }\n`;
-    const auth = (path: string) => `        authenticator:
+  // The converter binds client_id, client_secret and refresh_token to required secret inputs, and (legacy OAuth) the
+  // updater's access token and expiry date to inputs too, each through a one-element config path.
+  const spec = `spec:\n  type: Spec\n  connection_specification:\n    required: [client_id, client_secret, refresh_token]\n    properties:\n      client_id: { type: string, airbyte_secret: true }\n      client_secret: { type: string, airbyte_secret: true }\n      refresh_token: { type: string, airbyte_secret: true }\n      access_token: { type: string, airbyte_secret: true }\n      expires_at: { type: string }\n`;
+  const auth = (updater: string) => `        authenticator:
           type: OAuthAuthenticator
           client_id: "{{ config['client_id'] }}"
           client_secret: "{{ config['client_secret'] }}"
           refresh_token: "{{ config['refresh_token'] }}"
           token_refresh_endpoint: https://x.io/token
-          refresh_token_updater: { refresh_token_config_path: ${path} }
-`;
-    expect(matrix(manifest(stream('a', req('https://x.io', auth('[refresh_token]'))), spec))).toEqual([]);
-    expect(matrix(manifest(stream('a', req('https://x.io', auth('[credentials, refresh_token]'))), spec)).map((f) => f.message)).toEqual([
+${updater}`;
+  const paths = (refresh: string) => `          refresh_token_updater: { refresh_token_config_path: ${refresh}, access_token_config_path: [access_token], token_expiry_date_config_path: [expires_at] }\n`;
+
+  it('needs the refresh token updater to write the input refresh_token reads', () => {
+    expect(matrix(manifest(stream('a', req('https://x.io', auth(paths('[refresh_token]')))), spec))).toEqual([]);
+    expect(matrix(manifest(stream('a', req('https://x.io', auth(paths('[credentials, refresh_token]')))), spec)).map((f) => f.message)).toEqual([
       expect.stringMatching(/refresh_token_updater writes the new token to \["credentials","refresh_token"\] but refresh_token reads config\['refresh_token'\]/),
     ]);
+  });
+
+  it('needs every updater path written out, since the CDK defaults point into credentials', () => {
+    const found = matrix(manifest(stream('a', req('https://x.io', auth('          refresh_token_updater: { refresh_token_name: rt }\n'))), spec));
+    expect(found.map((f) => f.path.slice(-1)[0])).toEqual(['refresh_token_config_path', 'access_token_config_path', 'token_expiry_date_config_path']);
+    expect(found.every((f) => f.scope === 'component')).toBe(true);
+  });
+
+  it('needs a required secret client_id, and a refresh token in the refresh-token flow only', () => {
+    const loose = spec.replace('client_id: { type: string, airbyte_secret: true }', 'client_id: { type: string }').replace('required: [client_id, client_secret, refresh_token]', 'required: [client_secret, refresh_token]');
+    expect(matrix(manifest(stream('a', req('https://x.io', auth(''))), loose)).map((f) => f.message)).toEqual([
+      expect.stringMatching(/client_id reads config\['client_id'\], which the spec does not list as required/),
+      expect.stringMatching(/client_id reads config\['client_id'\], whose spec property is not marked airbyte_secret/),
+    ]);
+    const noRefresh = auth('').replace(`          refresh_token: "{{ config['refresh_token'] }}"\n`, '');
+    expect(matrix(manifest(stream('a', req('https://x.io', noRefresh)), spec)).map((f) => f.message)).toEqual([expect.stringMatching(/refresh_token is not set/)]);
+    expect(matrix(manifest(stream('a', req('https://x.io', noRefresh + '          grant_type: client_credentials\n')), spec))).toEqual([]);
+  });
+});
+
+// Rules read in airbyte-platform's convertManifestToBuilderForm.ts (dynamic-streams version): what the converter
+// throws for the whole manifest (scope `manifest`) and what it keeps as a YAML block in the UI (scope `component`).
+describe('the converter, rule by rule', () => {
+  const sel = '{ type: RecordSelector, extractor: { type: DpathExtractor, field_path: [] } }';
+  const rules = (text: string) => matrix(text).map((f) => `${f.scope}:${f.rule}`);
+
+  it('compares authenticators on the ApiKey/Basic/Bearer/OAuth keys only, so two session logins do not differ', () => {
+    const session = (path: string) => `        authenticator: { type: SessionTokenAuthenticator, session_token_path: [${path}], request_authentication: { type: Bearer }, login_requester: { type: HttpRequester, url_base: "https://x.io", path: /login } }\n`;
+    expect(rules(manifest(stream('a', req('https://x.io', session('token'))) + stream('b', req('https://x.io', session('session')))))).toEqual([]);
+    const bearer = (key: string) => `        authenticator: { type: BearerAuthenticator, api_token: "{{ config['${key}'] }}" }\n`;
+    expect(rules(manifest(stream('a', req('https://x.io', bearer('k'))) + stream('b', req('https://x.io', bearer('j')))))).toContain('manifest:authenticator-mismatch');
+  });
+
+  it('takes the first SimpleRetriever stream as the reference and does not compare AsyncRetriever streams', () => {
+    const asyncStream = `
+  - type: DeclarativeStream
+    name: report
+    retriever:
+      type: AsyncRetriever
+      record_selector: ${sel}
+      status_mapping: { completed: [done], failed: [err], running: [run], timeout: [late] }
+      creation_requester: { type: HttpRequester, url_base: "https://reports.io", path: /c, http_method: PUT }
+      polling_requester: { type: HttpRequester, url_base: "https://reports.io", path: /p }
+      download_requester: { type: HttpRequester, url_base: "https://reports.io", path: /d }
+      status_extractor: { type: DpathExtractor, field_path: [status] }
+      download_target_extractor: { type: DpathExtractor, field_path: [url] }
+`;
+    expect(rules(manifest(asyncStream + stream('a', req('https://x.io')) + stream('b', req('https://x.io'))))).toEqual([]);
+  });
+
+  it('rejects any list as the first primary key element, even a one-field composite key', () => {
+    expect(rules(manifest(stream('a', req('https://x.io'), '    primary_key: [["id"]]\n')))).toEqual(['manifest:primary-key']);
+    expect(rules(manifest(stream('a', req('https://x.io'), '    primary_key: [id, created]\n')))).toEqual([]);
+  });
+
+  it('needs a parent stream equal to one of the streams once resolved, or the whole manifest stays YAML', () => {
+    const text = (override: string) => `version: 6.0.0
+check: { type: CheckStream, stream_names: [p] }
+definitions:
+  streams:
+    p: { type: DeclarativeStream, name: p, retriever: { type: SimpleRetriever, requester: { type: HttpRequester, url_base: "https://x.io", path: /p }, record_selector: ${sel} } }
+streams:
+  - $ref: "#/definitions/streams/p"
+  - type: DeclarativeStream
+    name: c
+    retriever:
+      type: SimpleRetriever
+      requester: { type: HttpRequester, url_base: "https://x.io", path: /c }
+      record_selector: ${sel}
+      partition_router:
+        type: SubstreamPartitionRouter
+        parent_stream_configs:
+          - { type: ParentStreamConfig, parent_key: id, partition_field: pid, stream: { $ref: "#/definitions/streams/p"${override} } }
+`;
+    expect(rules(text(''))).toEqual([]);
+    expect(rules(text(', primary_key: id'))).toEqual(['manifest:parent-stream']);
+  });
+
+  it('throws for a custom decoder or schema loader, and for custom async extractors', () => {
+    const found = matrix(manifest(stream('a', req('https://x.io'), '      decoder: { type: CustomDecoder, class_name: a.B }\n    schema_loader: { type: CustomSchemaLoader, class_name: a.C }\n')));
+    expect(found.map((f) => `${f.scope}:${f.rule}`)).toEqual(['manifest:custom-component', 'manifest:custom-component']);
+  });
+
+  it('checks request_parameters on every requester of an AsyncRetriever', () => {
+    const asyncStream = (extractor: string) => `
+  - type: DeclarativeStream
+    name: report
+    retriever:
+      type: AsyncRetriever
+      record_selector: ${sel}
+      status_mapping: { completed: [done], failed: [err], running: [run], timeout: [late] }
+      creation_requester: { type: HttpRequester, url_base: "https://x.io", path: /c }
+      polling_requester: { type: HttpRequester, url_base: "https://x.io", path: /p, request_parameters: { n: 5 } }
+      download_requester: { type: HttpRequester, url_base: "https://x.io", path: /d }
+      status_extractor: { type: DpathExtractor, field_path: [status] }
+      download_target_extractor: { type: DpathExtractor, field_path: [url] }
+${extractor}`;
+    expect(rules(manifest(asyncStream('')))).toEqual(['manifest:request-parameters']);
+    expect(rules(manifest(asyncStream('      download_extractor: { type: ResponseToFileExtractor }\n')))).toContain('manifest:async-retriever');
+  });
+
+  it('keeps a component with a field its form lacks as YAML, but not for fields copied from $parameters', () => {
+    const pager = (extra: string) => `      paginator: { type: DefaultPaginator, pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}"${extra} } }\n`;
+    expect(rules(manifest(stream('a', req('https://x.io'), pager(', extractorPath: rows'))))).toEqual(['component:unsupported-field']);
+    expect(rules(manifest(stream('a', req('https://x.io'), pager('') + '    $parameters: { name: a, path: /x }\n')))).toEqual([]);
+  });
+
+  it('drops transformations other than AddFields/RemoveFields on import (a loss, not YAML)', () => {
+    const found = matrix(manifest(stream('a', req('https://x.io'), '    transformations: [{ type: KeysToSnakeCase }]\n')));
+    expect(found.map((f) => [f.impact, f.rule])).toEqual([['loss', 'transformation']]);
+  });
+
+  it('converts a dynamic stream template like a stream: its url_base must match the first stream', () => {
+    const dyn = (url: string) => `dynamic_streams:
+  - type: DynamicDeclarativeStream
+    name: tables
+    stream_template: { type: DeclarativeStream, name: t, retriever: { type: SimpleRetriever, requester: { type: HttpRequester, url_base: "${url}", path: /t }, record_selector: ${sel} } }
+    components_resolver:
+      type: HttpComponentsResolver
+      retriever: { type: SimpleRetriever, requester: { type: HttpRequester, url_base: "https://x.io", path: /list }, record_selector: ${sel} }
+      components_mapping: [{ type: ComponentMappingDefinition, field_path: [name], value: "{{ components_values.name }}" }]
+`;
+    expect(rules(manifest(stream('a', req('https://x.io')), dyn('https://x.io')))).toEqual([]);
+    expect(rules(manifest(stream('a', req('https://x.io')), dyn('https://y.io')))).toEqual(['manifest:url-base']);
+  });
+
+  it('needs a Basic password bound to an input: without one the authenticator stays YAML', () => {
+    const spec = `spec:\n  type: Spec\n  connection_specification:\n    required: [user]\n    properties:\n      user: { type: string }\n`;
+    const found = matrix(manifest(stream('a', req('https://x.io', `        authenticator: { type: BasicHttpAuthenticator, username: "{{ config.user }}" }\n`)), spec));
+    expect(found.map((f) => `${f.scope}:${f.message}`)).toEqual([expect.stringMatching(/^component:BasicHttpAuthenticator\.password is not set/)]);
   });
 });

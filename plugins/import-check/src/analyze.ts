@@ -28,7 +28,7 @@ export const OLDEST_SUPPORTED_VERSION = '0.29.0';
  * others make it keep that one component as YAML inside the UI (newer Builders) — both count as yaml-only
  * under the strict checklist of §1.4, and `scope` tells them apart.
  */
-const WHOLE_MANIFEST_RULES = new Set(['url-base', 'authenticator-mismatch', 'http-method', 'request-parameters', 'primary-key', 'schema-loader', 'decoder', 'retriever', 'requester', 'stream-type', 'check', 'dynamic-streams']);
+const WHOLE_MANIFEST_RULES = new Set(['url-base', 'authenticator-mismatch', 'http-method', 'request-parameters', 'primary-key', 'schema-loader', 'decoder', 'retriever', 'requester', 'stream-type', 'check', 'dynamic-streams', 'parent-stream', 'async-retriever']);
 
 export interface AnalyzeOptions {
   schema: ComponentSchema;
@@ -98,7 +98,7 @@ export function analyze(connector: Connector, options: AnalyzeOptions): Analysis
         fix: m.fix,
         replaceWith: m.replacement?.replaceWith,
         replaceConfidence: m.replacement?.confidence,
-        scope: WHOLE_MANIFEST_RULES.has(m.rule) || /is a Custom(Retriever|Requester)\b/.test(m.message) ? 'manifest' : 'component',
+        scope: m.scope ?? (WHOLE_MANIFEST_RULES.has(m.rule) ? 'manifest' : 'component'),
       }, true);
     }
     checkCustomLeftovers(manifest, origins, raw, findings, pythonClasses);
