@@ -30,7 +30,7 @@ export class DatetimeCursor {
 
   constructor(private b: Build, private node: Node) {
     expectType(b, node, ['DatetimeBasedCursor']);
-    refuseFields(b, node, ['global_substream_cursor', 'clamping', 'is_data_feed']);
+    refuseFields(b, node, ['global_substream_cursor', 'clamping']);
     const p = params(node);
     const ev = (v: unknown): string => pyStr(evalString(v, b.config, {}, p));
     this.cursorField = ev(node.cursor_field);
@@ -160,6 +160,20 @@ export class DatetimeCursor {
     if (this.clientSide && (value.us < this.syncStart!.us || value.us > this.end.us)) return false;
     if (!this.highest || value.us > this.highest.us) this.highest = value;
     return true;
+  }
+
+  /** ConcurrentCursor.should_be_synced: start ≤ value ≤ end; a record without a parseable value is kept. */
+  shouldBeSynced(record: Record<string, unknown>): boolean {
+    if (!this.syncStart) this.setState(undefined);
+    const raw = dpathGet(record, [this.cursorField]);
+    if (raw === undefined || raw === null) return true;
+    let value: PyDateTime;
+    try {
+      value = this.parse(raw);
+    } catch {
+      return true;
+    }
+    return value.us >= this.syncStart!.us && value.us <= this.end.us;
   }
 
   state(): Record<string, unknown> {

@@ -48,6 +48,15 @@ export class DeclarativeStream {
       this.partitionCursor = new PerPartitionCursor(b, node.incremental_sync as Node, routerNode.type === 'SubstreamPartitionRouter' ? {} : undefined);
     }
     this.ignoreSlicerOnPages = retriever.ignore_stream_slicer_parameters_on_paginated_requests === true;
+    const cursorNode = node.incremental_sync as Node | undefined;
+    if (cursorNode?.is_data_feed === true && retriever.paginator && this.cursor) {
+      // is_data_feed: StopConditionPaginationStrategyDecorator + CursorStopCondition — pagination stops once a
+      // page's last record is outside the cursor's window (the feed is newest first).
+      if (this.router) throw b.error(cursorNode, 'DatetimeBasedCursor.is_data_feed under a partition router is not supported by conveyor-manifest');
+      const cursor = this.cursor;
+      const inner = this.paginator;
+      this.paginator = { ...inner, next: (s) => (s.lastRecord && !cursor.shouldBeSynced(s.lastRecord) ? null : inner.next(s)) };
+    }
   }
 
   /** LegacyToPerPartitionStateMigration: `{<partition value>: {<cursor>: v}}` becomes per-partition state. */

@@ -1,0 +1,63 @@
+/**
+ * DatetimeBasedCursor options as the CDK v7 runs them through ConcurrentCursor
+ * (parsers/model_to_component_factory.py, requesters/paginators/strategies/stop_condition.py).
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { runCommand } from '../src/source';
+
+const log: string[] = [];
+let server: http.Server;
+let base = '';
+const PAGES: Record<string, { id: number; t: string }[]> = {
+  '1': [{ id: 5, t: '2024-01-05' }, { id: 4, t: '2024-01-04' }],
+  '2': [{ id: 3, t: '2024-01-03' }, { id: 2, t: '2024-01-02' }],
+  '3': [{ id: 1, t: '2024-01-01' }],
+};
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    log.push(req.url!);
+    const page = new URL(req.url!, 'http://x').searchParams.get('page') ?? '1';
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ data: PAGES[page] ?? [] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => server.close());
+
+async function read(cursorExtra: string, state?: Record<string, unknown>) {
+  const manifest = parseYaml(`version: 6.0.0
+type: DeclarativeSource
+check: {type: CheckStream, stream_names: [s]}
+spec: {type: Spec, connection_specification: {type: object, properties: {}}}
+streams:
+  - type: DeclarativeStream
+    name: s
+    schema_loader: {type: InlineSchemaLoader, schema: {type: object}}
+    incremental_sync: {type: DatetimeBasedCursor, cursor_field: t, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-01", end_datetime: "2024-01-31"${cursorExtra}}
+    retriever:
+      type: SimpleRetriever
+      requester: {type: HttpRequester, url_base: "${base}", path: /feed}
+      record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}}
+      paginator: {type: DefaultPaginator, pagination_strategy: {type: PageIncrement, page_size: 2, start_from_page: 1}, page_token_option: {type: RequestOption, inject_into: request_parameter, field_name: page}}`);
+  log.length = 0;
+  const messages: any[] = [];
+  const states = state ? [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: state } }] : undefined;
+  await runCommand({ command: 'read', manifest, config: {}, state: states, catalog: { streams: [{ stream: { name: 's' }, sync_mode: 'incremental' }] } }, (m) => messages.push(m));
+  return messages.filter((m) => m.type === 'RECORD').map((m) => m.record.data.id);
+}
+
+describe('DatetimeBasedCursor.is_data_feed', () => {
+  it('stops paginating after the first page whose last record is older than the state', async () => {
+    expect(await read(', is_data_feed: true', { t: '2024-01-03' })).toEqual([5, 4, 3, 2]);
+    expect(log).toEqual(['/feed', '/feed?page=2']);
+  });
+
+  it('without is_data_feed every page is read', async () => {
+    expect(await read('', { t: '2024-01-03' })).toEqual([5, 4, 3, 2, 1]);
+    expect(log).toEqual(['/feed', '/feed?page=2', '/feed?page=3']);
+  });
+});
