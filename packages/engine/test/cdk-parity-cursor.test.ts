@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function read(cursorExtra: string, state?: Record<string, unknown>) {
+async function read(cursorExtra: string, state?: Record<string, unknown>, streamExtra = '', selectorExtra = '') {
   const manifest = parseYaml(`version: 6.0.0
 type: DeclarativeSource
 check: {type: CheckStream, stream_names: [s]}
@@ -37,11 +37,12 @@ streams:
   - type: DeclarativeStream
     name: s
     schema_loader: {type: InlineSchemaLoader, schema: {type: object}}
+${streamExtra}
     incremental_sync: {type: DatetimeBasedCursor, cursor_field: t, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-01", end_datetime: "2024-01-31"${cursorExtra}}
     retriever:
       type: SimpleRetriever
       requester: {type: HttpRequester, url_base: "${base}", path: /feed}
-      record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}}
+      record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}${selectorExtra}}
       paginator: {type: DefaultPaginator, pagination_strategy: {type: PageIncrement, page_size: 2, start_from_page: 1}, page_token_option: {type: RequestOption, inject_into: request_parameter, field_name: page}}`);
   log.length = 0;
   const messages: any[] = [];
@@ -59,5 +60,18 @@ describe('DatetimeBasedCursor.is_data_feed', () => {
   it('without is_data_feed every page is read', async () => {
     expect(await read('', { t: '2024-01-03' })).toEqual([5, 4, 3, 2, 1]);
     expect(log).toEqual(['/feed', '/feed?page=2', '/feed?page=3']);
+  });
+});
+
+describe('client-side incremental (model_to_component_factory.py: transform_before_filtering defaults to True)', () => {
+  const tag = `    transformations: [{type: AddFields, fields: [{type: AddedFieldDefinition, path: [tag], value: x}]}]`;
+  const filter = `, record_filter: {type: RecordFilter, condition: "{{ record.get('tag') == 'x' }}"}`;
+  it('the record filter sees transformed records when the cursor is client-side', async () => {
+    expect(await read(', is_client_side_incremental: true', { t: '2024-01-03' }, tag, filter)).toEqual([5, 4, 3]);
+  });
+
+  it('otherwise the filter runs first, and an explicit transform_before_filtering: false wins', async () => {
+    expect(await read('', undefined, tag, filter)).toEqual([]);
+    expect(await read(', is_client_side_incremental: true', undefined, tag, `${filter}, transform_before_filtering: false`)).toEqual([]);
   });
 });

@@ -84,7 +84,18 @@ export function buildFilter(b: Build, node: Node | undefined): RecordStep | unde
 
 export type RecordSelector = { extract: Extractor; select: (res: Response, ctx: Context) => Record_[] };
 
-export function buildRecordSelector(b: Build, node: Node, decoder: Decoder, transformations: RecordStep[], loadStreamSchema: () => Record<string, unknown>): RecordSelector {
+/**
+ * `clientSideIncremental`: the factory then defaults transform_before_filtering to True (the filter is the
+ * ClientSideIncrementalRecordFilterDecorator, which wants transformed records).
+ */
+export function buildRecordSelector(
+  b: Build,
+  node: Node,
+  decoder: Decoder,
+  transformations: RecordStep[],
+  loadStreamSchema: () => Record<string, unknown>,
+  clientSideIncremental = false,
+): RecordSelector {
   expectType(b, node, ['RecordSelector']);
   refuseFields(b, node, ['record_expander']);
   const normalization = node.schema_normalization ?? 'None';
@@ -94,7 +105,7 @@ export function buildRecordSelector(b: Build, node: Node, decoder: Decoder, tran
   let schema: Record<string, unknown> | undefined;
   const extract = buildExtractor(b, node.extractor as Node, decoder);
   const filter = buildFilter(b, node.record_filter as Node | undefined);
-  const transformFirst = node.transform_before_filtering === true;
+  const transformFirst = node.transform_before_filtering === undefined || node.transform_before_filtering === null ? clientSideIncremental : node.transform_before_filtering === true;
   return {
     extract,
     select(res, ctx) {

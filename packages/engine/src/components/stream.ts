@@ -39,7 +39,8 @@ export class DeclarativeStream {
     this.requester = buildRequester(b, retriever.requester as Node, this.name);
     const decoder = buildDecoder(b, retriever.decoder as Node | undefined);
     const transformations = ((node.transformations as Node[]) ?? []).map((t) => buildTransformation(b, t));
-    this.selector = buildRecordSelector(b, retriever.record_selector as Node, decoder, transformations, () => this.schema());
+    const clientSide = (node.incremental_sync as Node | undefined)?.is_client_side_incremental === true;
+    this.selector = buildRecordSelector(b, retriever.record_selector as Node, decoder, transformations, () => this.schema(), clientSide);
     this.paginator = buildPaginator(b, retriever.paginator as Node | undefined, () => this.requester.urlBase({ stream_slice: {}, next_page_token: null }), this.selector.extract);
     this.router = buildPartitionRouter(b, retriever.partition_router as Node | Node[] | undefined, readParent);
     this.cursor = node.incremental_sync ? new DatetimeCursor(b, node.incremental_sync as Node) : undefined;
