@@ -8,6 +8,8 @@ import type { Build } from '../src/components/build';
 import { buildTransformation, flattenRecord } from '../src/components/transformations';
 import { buildErrorHandler } from '../src/components/error-handler';
 import { Response } from '../src/http/response';
+import { evalString } from '../src/jinja/interpolation';
+import { pyStr } from '../src/jinja/values';
 
 function fakeBuild(config: Record<string, unknown> = {}): Build {
   return {
@@ -92,5 +94,15 @@ describe('HttpResponseFilter (requesters/error_handlers/http_response_filter.py)
     });
     expect(h.interpret(response(500, {})).action).toBe('RETRY');
     expect(h.interpret(response(401, {}))).toEqual({ action: 'RETRY', failureType: 'config_error', message: 'HTTP Status Code: 401. Error: Unauthorized. Please ensure you are authenticated correctly.' });
+  });
+});
+
+describe('macros (interpolation/macros.py: str_to_datetime = ab_datetime_parse)', () => {
+  it('reads digit strings as Unix timestamps and slash dates like dateutil', () => {
+    expect(evalString("{{ format_datetime('1704067200', '%Y-%m-%d %H:%M') }}", {}, {})).toBe('2024-01-01 00:00');
+    // timestamp() of a string is a float, rendered as Python does: 1704067200.0
+    expect(pyStr(evalString("{{ timestamp('1704067200') }}", {}, {}))).toBe('1704067200.0');
+    expect(evalString("{{ format_datetime('2024/03/05 10:30', '%Y-%m-%dT%H:%M:%SZ') }}", {}, {})).toBe('2024-03-05T10:30:00Z');
+    expect(() => evalString("{{ str_to_datetime('12345678901') }}", {}, {})).toThrow(/too large/);
   });
 });

@@ -167,9 +167,28 @@ function toDatetime(v: unknown): PyDateTime {
   return strToDatetime(String(v));
 }
 
+/**
+ * str_to_datetime = ab_datetime_parse (airbyte_cdk/utils/datetime_helpers.py) then astimezone(UTC): a string of
+ * digits is a Unix timestamp (at most 10 digits), `YYYY-MM-DD` is a date, anything else goes to dateutil
+ * (here: ISO 8601 forms and `YYYY/MM/DD[ HH:MM[:SS]]`).
+ */
 export function strToDatetime(s: string): PyDateTime {
-  const dt = isoparse(s);
-  return dt.withOffset(0);
+  if (/^-?\d+$/.test(s)) {
+    const n = Number(s);
+    if (n < 0) throw new PyError('ValueError', 'Timestamp cannot be negative');
+    if (String(Math.abs(n)).length > 10) throw new PyError('ValueError', 'Timestamp value too large');
+    return new PyDateTime(n * 1_000_000, 0);
+  }
+  const slash = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s.trim());
+  if (slash) {
+    const [, y, mo, d, h, mi, se] = slash.map((x) => (x === undefined ? 0 : Number(x)));
+    return PyDateTime.fromFields(y, mo, d, h, mi, se, 0, 0);
+  }
+  try {
+    return isoparse(s).withOffset(0);
+  } catch {
+    throw new PyError('ValueError', `Could not parse datetime string: ${s}`);
+  }
 }
 
 function pyMax(args: unknown[], sign: 1 | -1): unknown {
