@@ -122,6 +122,7 @@ export function checkAuthenticator(
       if (!declarative && key !== undefined) for (const f of ['access_token_config_path', 'token_expiry_date_config_path']) checkInput(updater[f], [...up, f], `${type}.refresh_token_updater.${f}`, locked[`refresh_token_updater.${f}`], spec, flag);
     }
   }
+  if (type === 'ApiKeyAuthenticator') requestOption(a.inject_into, [...path, 'inject_into'], 'ApiKeyAuthenticator.inject_into', flag);
   if (type === 'SessionTokenAuthenticator') checkSessionToken(a, path, flag);
   for (const field of fields) checkInput(a[field], [...path, field], `${type}.${field}`, locked[field], spec, flag);
   return out;
@@ -134,9 +135,20 @@ function unknownFields(component: Obj, known: string[], path: ManifestPath, name
   if (extra.length) flag(path, `${name} has fields the Builder UI does not support: ${extra.join(', ')}`, `remove them, or keep the authenticator as YAML (the UI shows it as a YAML block)`);
 }
 
+/** A RequestOption the auth form edits: its known fields, and field_name or field_path, not both. */
+function requestOption(o: unknown, path: ManifestPath, name: string, flag: Flag): void {
+  const r = obj(o);
+  if (!r) return;
+  unknownFields(r, ['type', 'field_name', 'field_path', 'inject_into'], path, name, flag);
+  if (r.field_name && r.field_path) flag(path, `${name} sets both field_name and field_path; the Builder UI needs one`);
+}
+
 function checkSessionToken(a: Obj, path: ManifestPath, flag: Flag): void {
   const how = obj(a.request_authentication);
-  if (how?.type === 'ApiKey') unknownFields(how, ['type', 'inject_into'], [...path, 'request_authentication'], 'SessionTokenAuthenticator.request_authentication', flag);
+  if (how?.type === 'ApiKey') {
+    unknownFields(how, ['type', 'inject_into'], [...path, 'request_authentication'], 'SessionTokenAuthenticator.request_authentication', flag);
+    requestOption(how.inject_into, [...path, 'request_authentication', 'inject_into'], 'SessionTokenAuthenticator.request_authentication.inject_into', flag);
+  }
   else if (how?.type === 'Bearer') unknownFields(how, ['type'], [...path, 'request_authentication'], 'SessionTokenAuthenticator.request_authentication', flag);
   else if (how) flag([...path, 'request_authentication'], `SessionTokenAuthenticator.request_authentication is a ${String(how.type)}; the Builder UI supports ApiKey and Bearer`);
   const decoder = obj(a.decoder);

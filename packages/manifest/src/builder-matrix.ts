@@ -5,6 +5,7 @@
  */
 import type { ManifestPath } from './references';
 import { suggestReplacement, type PythonClass, type Replacement } from './custom-components';
+import { checkAuthenticator } from './builder-auth';
 import { checkAsyncStream, checkSyncStream, obj, list, streamName, type StreamContext, type Supported } from './builder-streams';
 
 export interface MatrixFinding {
@@ -70,16 +71,27 @@ export function checkBuilderMatrix(manifest: Obj, origins?: WeakMap<object, Mani
   const dynamic = list(manifest.dynamic_streams);
   // The converter compares every SimpleRetriever stream with the first SimpleRetriever it finds: among the streams,
   // then among the dynamic streams' HttpComponentsResolver retrievers. AsyncRetriever streams are not compared.
-  const resolverRetrievers = dynamic.map((d) => obj(obj(d)?.components_resolver)).filter((r) => r?.type === 'HttpComponentsResolver' && obj(r.retriever)?.type === 'SimpleRetriever').map((r) => obj(r!.retriever));
-  const firstSimple = [...streams.map((s) => obj(obj(s)?.retriever)), ...resolverRetrievers].find((r) => r?.type === 'SimpleRetriever');
+  const candidates: [Obj | undefined, ManifestPath][] = [
+    ...streams.map((s, i): [Obj | undefined, ManifestPath] => [obj(obj(s)?.retriever), ['streams', i, 'retriever']]),
+    ...dynamic.map((d, i): [Obj | undefined, ManifestPath] => {
+      const r = obj(obj(d)?.components_resolver);
+      return [r?.type === 'HttpComponentsResolver' ? obj(r.retriever) : undefined, ['dynamic_streams', i, 'components_resolver', 'retriever']];
+    }),
+  ];
+  const [firstSimple, firstPath] = candidates.find(([r]) => r?.type === 'SimpleRetriever') ?? [undefined, []];
   const firstRequester = obj(firstSimple?.requester);
   const ctx: StreamContext = { manifest, streams, first: firstRequester, supported, block, fallback, out };
 
+  // Only the first SimpleRetriever's authenticator is converted (the global one); the others are only compared to it.
+  if (firstRequester?.type === 'HttpRequester' && firstRequester.authenticator !== undefined)
+    out.push(...checkAuthenticator(firstRequester.authenticator, [...firstPath, 'requester', 'authenticator'], manifest, (c, p, w) => supported(c, p, w, [], 'authenticator')));
   streams.forEach((s, i) => {
     const stream = obj(s);
     if (!stream || stream.type === 'StateDelegatingStream') return;
     const sp: ManifestPath = ['streams', i];
     const name = streamName(s, i);
+    // The converter reads every entry as a DeclarativeStream: anything else (ConditionalStreams …) cannot convert.
+    if (stream.type !== 'DeclarativeStream') return block('stream-type', sp, `${name} is a ${String(stream.type)}, which the Builder UI does not support`);
     const retriever = obj(stream.retriever);
     if (!supported(retriever, [...sp, 'retriever'], `${name}'s retriever`, ['SimpleRetriever', 'AsyncRetriever'], 'retriever', true)) return;
     if (retriever!.type === 'SimpleRetriever') checkSyncStream(stream, sp, name, ctx);

@@ -44,7 +44,7 @@ export function checkSyncStream(stream: Obj, sp: ManifestPath, name: string, ctx
     ctx.block('authenticator-mismatch', [...rp, 'authenticator'], `${name} authenticates differently from the first stream; the Builder UI needs one authenticator for all streams`);
   if (req.http_method !== undefined && req.http_method !== 'GET' && req.http_method !== 'POST')
     ctx.block('http-method', [...rp, 'http_method'], `${name} uses http_method ${String(req.http_method)}; the Builder UI supports only GET and POST`);
-  checkRequester(req, rp, name, ctx);
+  checkRequester(req, rp, name, ctx, false);
   checkDecoder(retriever.decoder, [...sp, 'retriever', 'decoder'], name, ctx);
   checkPrimaryKey(stream, sp, name, ctx);
   checkRecordSelector(retriever.record_selector, [...sp, 'retriever', 'record_selector'], name, ctx);
@@ -67,7 +67,7 @@ export function checkAsyncStream(stream: Obj, sp: ManifestPath, name: string, ct
     if (e && (String(e.type).startsWith('Custom') || 'class_name' in e || (f === 'download_extractor' && e.type === 'ResponseToFileExtractor')))
       ctx.supported(e, at(f), `${name}'s ${f}`, ['DpathExtractor'], 'async-retriever', true);
   }
-  for (const f of ['creation_requester', 'polling_requester', 'download_requester']) checkRequester(obj(retriever[f])!, at(f), name, ctx);
+  for (const f of ['creation_requester', 'polling_requester', 'download_requester']) checkRequester(obj(retriever[f])!, at(f), name, ctx, true);
   checkDecoder(retriever.decoder, at('decoder'), name, ctx);
   checkDecoder(retriever.download_decoder, at('download_decoder'), name, ctx);
   checkPrimaryKey(stream, sp, name, ctx);
@@ -79,13 +79,17 @@ export function checkAsyncStream(stream: Obj, sp: ManifestPath, name: string, ct
   checkTransformations(stream.transformations, [...sp, 'transformations'], name, ctx);
 }
 
-/** What every requester goes through: request_parameters (whole manifest), authenticator and error handler (component). */
-function checkRequester(req: Obj, rp: ManifestPath, name: string, ctx: StreamContext): void {
+/**
+ * What every requester goes through: request_parameters (whole manifest), error handler and authenticator (component).
+ * `auth`: whether this requester's authenticator is converted (async requesters); a SimpleRetriever stream's is only
+ * compared with the first one, which checkBuilderMatrix converts once.
+ */
+function checkRequester(req: Obj, rp: ManifestPath, name: string, ctx: StreamContext, auth: boolean): void {
   const params = req.request_parameters;
   // Only a set value is read (`if (!requestParameters)`), so an empty string passes.
   if (params && (!obj(params) || Object.values(params as Obj).some((v) => typeof v !== 'string')))
     ctx.block('request-parameters', [...rp, 'request_parameters'], `${name}'s request_parameters must be a mapping of strings for the Builder UI`, 'write each parameter as a string (interpolate lists with a join)');
-  if (req.authenticator !== undefined)
+  if (auth && req.authenticator !== undefined)
     ctx.out.push(...checkAuthenticator(req.authenticator, [...rp, 'authenticator'], ctx.manifest, (c, p, w) => ctx.supported(c, p, w, [], 'authenticator')));
   if (req.error_handler !== undefined) checkErrorHandler(req.error_handler, [...rp, 'error_handler'], name, ctx);
 }

@@ -166,6 +166,14 @@ describe('the converter, rule by rule', () => {
     expect(rules(manifest(stream('a', req('https://x.io', bearer('k'))) + stream('b', req('https://x.io', bearer('j')))))).toContain('manifest:authenticator-mismatch');
   });
 
+  it('converts only the first stream\'s authenticator; a ConditionalStreams entry cannot convert at all', () => {
+    const spec = `spec:\n  type: Spec\n  connection_specification:\n    required: [k]\n    properties:\n      k: { type: string, airbyte_secret: true }\n`;
+    const bearer = (extra: string) => `        authenticator: { type: BearerAuthenticator, api_token: "{{ config['k'] }}"${extra} }\n`;
+    expect(rules(manifest(stream('a', req('https://x.io', bearer(''))) + stream('b', req('https://x.io', bearer(', note: x'))), spec))).toEqual([]);
+    expect(rules(manifest(stream('a', req('https://x.io', bearer(', note: x'))) + stream('b', req('https://x.io', bearer(''))), spec))).toEqual(['component:authenticator']);
+    expect(rules(manifest(stream('a', req('https://x.io')) + '\n  - { type: ConditionalStreams, condition: "{{ true }}", streams: [] }\n'))).toEqual(['manifest:stream-type']);
+  });
+
   it('takes the first SimpleRetriever stream as the reference and does not compare AsyncRetriever streams', () => {
     const asyncStream = `
   - type: DeclarativeStream
