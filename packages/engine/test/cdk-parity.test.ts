@@ -106,3 +106,18 @@ describe('macros (interpolation/macros.py: str_to_datetime = ab_datetime_parse)'
     expect(() => evalString("{{ str_to_datetime('12345678901') }}", {}, {})).toThrow(/too large/);
   });
 });
+
+describe('filters (interpolation/filters.py)', () => {
+  it('string wraps non-strings in triple-quoted JSON, so a lone expression stays a str', () => {
+    expect(evalString('{{ [1, 2] | string }}', {}, {})).toBe('[1, 2]');
+    expect(evalString('{{ 5 | string }}', {}, {})).toBe('5');
+    expect(evalString('a{{ [1] | string }}', {}, {})).toBe('a"""[1]"""');
+  });
+
+  it('regex_search gives the first group, or an empty string; hmac and base64binascii_decode exist', () => {
+    expect(evalString("{{ 'ab12' | regex_search('(\\\\d+)') }}", {}, {})).toBe(12);
+    expect(evalString("{{ 'ab12' | regex_search('\\\\d+') }}", {}, {})).toBe('');
+    expect(evalString("{{ 'm' | hmac('k') }}", {}, {})).toBe('b60090e3052297aeb5a080889ce2fc4bca957e756faeb4df7d31800ca1e771ec');
+    expect(evalString("{{ 'ab' | base64binascii_decode }}", {}, {})).toBe('YWI=');
+  });
+});

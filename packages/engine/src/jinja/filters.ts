@@ -3,7 +3,7 @@
  * (airbyte_cdk/sources/declarative/interpolation/filters.py: hash, base64encode, base64decode, string,
  * regex_search, regex_replace).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { getAttribute } from './builtins';
 import {
   PyDate, PyDateTime, PyError, PyFloat, Undefined, UndefinedError,
@@ -57,7 +57,9 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: Record
     case 'capitalize': return pyStr(v).charAt(0).toUpperCase() + pyStr(v).slice(1).toLowerCase();
     case 'title': return pyStr(v).toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase());
     case 'trim': return args[0] === undefined ? pyStr(v).trim() : pyStr(v).replace(new RegExp(`^[${String(args[0])}]+|[${String(args[0])}]+$`, 'g'), '');
-    case 'string': return typeof v === 'string' ? v : pyJsonDumps(strictV());
+    // filters.py `string`: a non-string becomes its JSON inside triple quotes, so that the literal evaluation of a
+    // template that is only this expression yields a str (and a longer template keeps the quotes).
+    case 'string': return typeof v === 'string' ? v : `"""${pyJsonDumps(strictV())}"""`;
     case 'int': return toInt(v, args[0] ?? kw.default ?? 0);
     case 'float': return toFloat(v, args[0] ?? kw.default ?? new PyFloat(0));
     case 'abs': { const x = num(strictV()); return isFloat(v) ? float(Math.abs(x)) : Math.abs(x); }
@@ -127,14 +129,22 @@ export function callFilter(name: string, v: unknown, args: unknown[], kw: Record
       const salt = args[1] ?? kw.salt;
       const h = createHash(type);
       h.update(pyStr(v));
-      if (salt !== undefined && salt !== null) h.update(pyStr(salt));
+      if (truthy(salt)) h.update(pyStr(salt));
       return h.digest('hex');
     }
+    case 'hmac': {
+      const type = String(args[1] ?? kw.hash_type ?? 'sha256');
+      if (type !== 'sha256') throw new PyError('ValueError', `Hash type '${type}' is not allowed. Allowed types: sha256`);
+      return createHmac('sha256', pyStr(args[0] ?? kw.key)).update(pyStr(v)).digest('hex');
+    }
+    // Despite its name, the CDK's base64binascii_decode base64-*encodes* its ASCII input.
+    case 'base64binascii_decode': return Buffer.from(pyStr(v), 'ascii').toString('base64');
     case 'base64encode': return Buffer.from(pyStr(v), 'utf8').toString('base64');
     case 'base64decode': return Buffer.from(pyStr(v), 'base64').toString('utf8');
     case 'regex_search': {
+      // The first group when the pattern has one and it matched; "" otherwise (None for a group that did not take part).
       const m = pyRegex(String(args[0])).exec(pyStr(v));
-      return m ? (m.length > 1 ? m[1] ?? null : m[0]) : null;
+      return m && m.length > 1 ? m[1] ?? null : '';
     }
     case 'regex_replace': return pyStr(v).replace(pyRegex(String(args[0]), 'g'), String(args[1]).replace(/\\(\d)/g, '$$$1'));
   }
