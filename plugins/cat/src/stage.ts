@@ -13,7 +13,9 @@ export const stage = defineStage<CatOptions>({
     const rel = relative(workspaceRoot, abs).split('\\').join('/');
     const script = rel.startsWith('..') ? abs : rel;
     // A digest of secrets/ (never its content) and a rerun switch; secrets/ itself is excluded by the kit.
-    return [{ runtime: `node ${JSON.stringify(script)} ${JSON.stringify(c.root)}` }, { env: RERUN_ENV }];
+    // The docs page lives outside the connector folder; connector_documentation (in cat-static) reads it.
+    const docs = c.kind === 'unknown' ? [] : [`{workspaceRoot}/docs/integrations/${c.kind}s/${c.name.replace(/^(source|destination)-/, '')}.md`];
+    return [...docs, { runtime: `node ${JSON.stringify(script)} ${JSON.stringify(c.root)}` }, { env: RERUN_ENV }];
   },
   outputs: () => ['{workspaceRoot}/dist/conveyor/{projectName}/cat.junit.xml'],
   run: (ctx) => runCat(ctx, 'cat', ctx.options.suites ?? 'all'),

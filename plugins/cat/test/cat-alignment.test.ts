@@ -78,3 +78,96 @@ describe('deployment_mode', () => {
     expect(checks[2].message).toMatch(/Airbyte Cloud only connects over https/);
   });
 });
+
+const metadata = (extra: string) => `data:
+  connectorType: source
+  name: Fake
+  dockerRepository: airbyte/source-fake
+  dockerImageTag: 0.1.0
+  definitionId: 00000000-0000-0000-0000-000000000000
+  connectorSubtype: api
+  license: MIT
+  releaseStage: generally_available
+  documentationUrl: https://docs.airbyte.com/integrations/sources/fake
+  tags:
+    - language:python
+${extra}`;
+const CERTIFIED = `  ab_internal:\n    ql: 400\n    sl: 300\n`;
+const HOSTS = `  allowedHosts:\n    hosts:\n      - 127.0.0.1\n  suggestedStreams:\n    streams:\n      - items\n`;
+
+const GOOD_DOCS = `# Fake
+
+Reads items and users.
+
+## Prerequisites
+
+- The API URL of your account
+- An API key
+
+## Setup guide
+
+### Step 1: Set up Fake
+
+Create a key.
+
+### Step 2: Set up the Fake connector in Airbyte
+
+#### For Airbyte Cloud:
+
+Fill in the form.
+
+\`\`\`
+# Not a heading: code
+\`\`\`
+
+## Supported sync modes
+
+## Supported Streams
+
+## Rate limits
+
+## Changelog
+`;
+const DOCS = '../../docs/integrations/sources/fake.md';
+
+/** Attributes and documentation suites on top of the quick part of the default config. */
+const certConfig = (mode: string, attributes = '      - config_path: secrets/config.json\n') =>
+  withoutIncremental(mode) + `  connector_attributes:\n    tests:\n${attributes}  connector_documentation:\n    tests:\n      - config_path: secrets/config.json\n`;
+
+describe('connector_attributes and connector_documentation', () => {
+  it('skip every test of an uncertified connector, as CAT does', async () => {
+    const r = await runCat('ok', { 'acceptance-test-config.yml': certConfig('ok'), 'metadata.yaml': metadata(''), [DOCS]: GOOD_DOCS });
+    const tests = r.tests.filter((t) => t.suite.startsWith('connector_'));
+    expect(tests.map((t) => t.name)).toEqual(['prerequisites_content', 'docs_structure', 'docs_descriptions', 'validate_links', 'streams_define_primary_key', 'certified_connector_has_allowed_hosts', 'certified_connector_has_suggested_streams']);
+    expect(tests.every((t) => t.status === 'skipped' && /uncertified|low ql/.test(t.message))).toBe(true);
+  });
+
+  it('pass for a certified connector with keys, hosts, suggested streams and a docs page that follows the template', async () => {
+    const r = await runCat('ok', { 'acceptance-test-config.yml': certConfig('ok'), 'metadata.yaml': metadata(CERTIFIED + HOSTS), [DOCS]: GOOD_DOCS });
+    expect(r.find('connector_attributes', 'streams_define_primary_key')).toMatchObject({ status: 'passed', message: '2 of 2 streams define a primary key' });
+    expect(r.find('connector_attributes', 'certified_connector_has_allowed_hosts')).toMatchObject({ status: 'passed', message: 'allowedHosts: 127.0.0.1' });
+    expect(r.find('connector_attributes', 'certified_connector_has_suggested_streams').status).toBe('passed');
+    expect(r.find('connector_documentation', 'prerequisites_content')).toMatchObject({ status: 'passed', message: 'Prerequisites (line 5) names all 2 required fields' });
+    expect(r.find('connector_documentation', 'docs_structure')).toMatchObject({ status: 'passed' });
+    expect(r.find('connector_documentation', 'validate_links').status).toBe('skipped');
+    expect(r.junit).toContain('streams_define_primary_key');
+  });
+
+  it('fail on a stream without a key, missing hosts, empty suggested streams, a misordered page and a missing prerequisite', async () => {
+    const docs = GOOD_DOCS.replace('- An API key\n', '').replace('## Supported sync modes\n\n## Supported Streams\n', '## Supported Streams\n\n## Supported sync modes\n');
+    const files = { 'metadata.yaml': metadata(CERTIFIED + '  suggestedStreams:\n    streams: []\n'), [DOCS]: docs };
+    const r = await runCat('no-pk', { 'acceptance-test-config.yml': certConfig('no-pk'), ...files });
+    expect(r.find('connector_attributes', 'streams_define_primary_key').message).toMatch(/^the following streams 'users' do not define a primary_key/);
+    expect(r.find('connector_attributes', 'certified_connector_has_allowed_hosts').message).toBe('the `allowedHosts` property is missing in `data` of metadata.yaml');
+    expect(r.find('connector_attributes', 'certified_connector_has_suggested_streams').message).toMatch(/`data.suggestedStreams.streams` of metadata.yaml is empty/);
+    expect(r.find('connector_documentation', 'prerequisites_content').message).toMatch(/^required field 'api key' is not in the Prerequisites section of docs\/integrations\/sources\/fake.md \(line 5\)/);
+    expect(r.find('connector_documentation', 'docs_structure').message).toMatch(/^docs\/integrations\/sources\/fake.md: heading "Supported Streams" is not where the template expects it: the next required heading is "Supported sync modes"/);
+
+    // Bypass reasons and streams_without_primary_key turn the attribute failures into passes and skips.
+    const bypassed = '      - config_path: secrets/config.json\n        streams_without_primary_key:\n          - name: users\n            bypass_reason: the API has no id for users\n        allowed_hosts:\n          bypass_reason: hosts come from the config\n        suggested_streams:\n          bypass_reason: every stream is small\n';
+    const b = await runCat('no-pk', { 'acceptance-test-config.yml': certConfig('no-pk', bypassed), ...files });
+    expect(b.find('connector_attributes', 'streams_define_primary_key')).toMatchObject({ status: 'passed', message: '1 of 2 streams define a primary key; streams_without_primary_key: users' });
+    expect(b.find('connector_attributes', 'certified_connector_has_allowed_hosts')).toMatchObject({ status: 'skipped', message: 'Skipping `metadata.allowedHosts` checks. Reason: hosts come from the config' });
+    expect(b.find('connector_attributes', 'certified_connector_has_suggested_streams').status).toBe('skipped');
+  });
+});

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import type { SuiteKey } from '../config/shape';
 import { MANDATORY_AT_HIGH, type CatConfig, type TestEntry } from '../config/types';
 import { basicReadSuite } from '../suites/basic-read';
+import { connectorAttributesSuite } from '../suites/connector-attributes';
+import { connectorDocumentationSuite } from '../suites/connector-documentation';
 import { connectionSuite, discoverySuite } from '../suites/connection-discovery';
 import { fullRefreshSuite } from '../suites/full-refresh';
 import { incrementalSuite } from '../suites/incremental';
@@ -11,9 +13,9 @@ import { fail, failIfAny, skip } from './outcome';
 
 export type SuiteSelection = 'all' | 'static' | 'live';
 
-/** Suites that need no credentials: they are cached on the connector's files alone. */
-export const STATIC_SUITES: readonly SuiteKey[] = ['spec'];
-export const LIVE_SUITES: readonly SuiteKey[] = ['connection', 'discovery', 'basic_read', 'full_refresh', 'incremental'];
+/** Suites that need no credentials: they are cached on the connector's files (and its docs page) alone. */
+export const STATIC_SUITES: readonly SuiteKey[] = ['spec', 'connector_documentation'];
+export const LIVE_SUITES: readonly SuiteKey[] = ['connection', 'discovery', 'basic_read', 'full_refresh', 'incremental', 'connector_attributes'];
 
 /**
  * The entries of a suite to run, or undefined after recording why it does not run: absent (skipped, or
@@ -35,6 +37,9 @@ export async function runSuites(run: CatRun, config: CatConfig, selection: Suite
     await run.test('files', 'referenced_files', undefined, () => failIfAny(referencedFileProblems(run, config), 'problems with referenced files'));
     const spec = await entriesFor(run, config, 'spec');
     if (spec) await specSuite(run, spec);
+    // Never mandatory (CAT: MANDATORY_FOR_TEST_STRICTNESS_LEVELS = []), so an absent suite leaves no entry.
+    const docs = config.suites.connector_documentation && (await entriesFor(run, config, 'connector_documentation'));
+    if (docs) await connectorDocumentationSuite(run, docs);
   }
   if (selection === 'static') return;
   const specEntries = config.suites.spec?.tests ?? [];
@@ -49,10 +54,8 @@ export async function runSuites(run: CatRun, config: CatConfig, selection: Suite
   if (fullRefresh) await fullRefreshSuite(run, fullRefresh);
   const incremental = await entriesFor(run, config, 'incremental');
   if (incremental) await incrementalSuite(run, incremental, config);
-  for (const suite of ['connector_attributes', 'connector_documentation'] as const) {
-    if (!config.suites[suite]) continue;
-    await run.test(suite, suite, config.suites[suite]!.tests[0], () => skip('certified-connector checks (metadata and docs) are not emulated by cat; see import-check and release'));
-  }
+  const attributes = config.suites.connector_attributes && (await entriesFor(run, config, 'connector_attributes'));
+  if (attributes) await connectorAttributesSuite(run, attributes);
 }
 
 /**
