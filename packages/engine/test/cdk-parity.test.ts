@@ -7,6 +7,7 @@ import { ManifestError } from '../src/protocol';
 import type { Build } from '../src/components/build';
 import { buildTransformation, flattenRecord } from '../src/components/transformations';
 import { buildErrorHandler } from '../src/components/error-handler';
+import { buildDecoder } from '../src/components/records';
 import { Response } from '../src/http/response';
 import { evalString } from '../src/jinja/interpolation';
 import { pyStr } from '../src/jinja/values';
@@ -119,5 +120,13 @@ describe('filters (interpolation/filters.py)', () => {
     expect(evalString("{{ 'ab12' | regex_search('\\\\d+') }}", {}, {})).toBe('');
     expect(evalString("{{ 'm' | hmac('k') }}", {}, {})).toBe('b60090e3052297aeb5a080889ce2fc4bca957e756faeb4df7d31800ca1e771ec');
     expect(evalString("{{ 'ab' | base64binascii_decode }}", {}, {})).toBe('YWI=');
+  });
+});
+
+describe('JsonlDecoder (decoders/composite_raw_decoder.py JsonLineParser)', () => {
+  it('skips lines that are not JSON instead of failing the read', () => {
+    const decode = buildDecoder(fakeBuild(), { type: 'JsonlDecoder' });
+    const res = new Response({ method: 'GET', url: 'http://127.0.0.1/x', headers: [], body: null }, { status: 200, headers: [], body: '{"a": 1}\nnot json\n\n{"a": 2.0}\r\n' });
+    expect(decode(res).map((r) => pyStr((r as { a: unknown }).a))).toEqual(['1', '2.0']);
   });
 });

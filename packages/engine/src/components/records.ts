@@ -9,6 +9,7 @@ import { evalBoolean, evalString, type Context } from '../jinja/interpolation';
 import { isDict, pyStr } from '../jinja/values';
 import { type Build, type Node, expectType, params, refuseFields } from './build';
 import { normalizeRecord } from './normalize';
+import { parseJson } from '../json';
 
 export type Decoder = (res: Response) => unknown[];
 export type Record_ = Record<string, unknown>;
@@ -17,7 +18,19 @@ export function buildDecoder(b: Build, node: Node | undefined): Decoder {
   if (!node) return decodeJson;
   const type = expectType(b, node, ['JsonDecoder', 'JsonlDecoder']);
   if (type === 'JsonlDecoder') {
-    return (res) => res.body.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    // JsonLineParser: one JSON value per line; a line that does not parse is skipped (the CDK logs a warning).
+    return (res) => {
+      const out: unknown[] = [];
+      for (const line of res.body.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          out.push(parseJson(line));
+        } catch {
+          /* skipped, as the CDK does */
+        }
+      }
+      return out;
+    };
   }
   return decodeJson;
 }
