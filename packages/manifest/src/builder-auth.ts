@@ -89,7 +89,8 @@ export function checkAuthenticator(
   }
   unknownFields(a, KNOWN_FIELDS[type], path, type, flag);
   const spec = obj(manifest.spec);
-  const declarative = !!obj(obj(obj(spec?.advanced_auth)?.oauth_config_specification)?.oauth_connector_input_specification);
+  const oauthInput = obj(obj(obj(spec?.advanced_auth)?.oauth_config_specification)?.oauth_connector_input_specification);
+  const declarative = !!oauthInput;
   const locked = type === 'OAuthAuthenticator' && declarative ? LOCKED.DeclarativeOAuth : LOCKED[type] ?? {};
   const fields = Object.keys(locked).filter((f) => !f.includes('.'));
 
@@ -97,6 +98,8 @@ export function checkAuthenticator(
     const grant = a.grant_type;
     if (grant !== undefined && grant !== 'refresh_token' && grant !== 'client_credentials')
       flag([...path, 'grant_type'], `OAuth grant_type ${String(grant)} is not supported by the Builder UI (refresh_token or client_credentials)`);
+    if (declarative && !oauthInput!.extract_output)
+      flag([...path], "the spec's oauth_connector_input_specification has no extract_output; the Builder UI's declarative OAuth form needs it", 'add extract_output (the key(s) of the access token in the token response)');
     const body = obj(a.refresh_request_body);
     if (body && Object.values(body).some((v) => typeof v !== 'string')) flag([...path, 'refresh_request_body'], 'OAuth refresh_request_body values must all be strings for the Builder UI');
     // The Builder reads a refresh token (and its updater) in the refresh-token flow only; in a declarative OAuth

@@ -141,6 +141,13 @@ ${updater}`;
     expect(found.every((f) => f.scope === 'component')).toBe(true);
   });
 
+  it('in a declarative OAuth flow (spec advanced_auth), needs extract_output and no refresh token', () => {
+    const flow = (extract: string) => `  advanced_auth:\n    auth_flow_type: oauth2.0\n    oauth_config_specification:\n      oauth_connector_input_specification: { consent_url: "https://x.io/auth", access_token_url: "https://x.io/token"${extract} }\n`;
+    const noRefresh = auth('').replace(`          refresh_token: "{{ config['refresh_token'] }}"\n`, '');
+    expect(matrix(manifest(stream('a', req('https://x.io', noRefresh)), spec + flow(', extract_output: [access_token]')))).toEqual([]);
+    expect(matrix(manifest(stream('a', req('https://x.io', noRefresh)), spec + flow(''))).map((f) => f.message)).toEqual([expect.stringMatching(/no extract_output/)]);
+  });
+
   it('needs a required secret client_id, and a refresh token in the refresh-token flow only', () => {
     const loose = spec.replace('client_id: { type: string, airbyte_secret: true }', 'client_id: { type: string }').replace('required: [client_id, client_secret, refresh_token]', 'required: [client_secret, refresh_token]');
     expect(matrix(manifest(stream('a', req('https://x.io', auth(''))), loose)).map((f) => f.message)).toEqual([

@@ -24,9 +24,9 @@ import { checkConfigRefs, checkCustomLeftovers, checkLosses, separateSpec } from
 export const OLDEST_SUPPORTED_VERSION = '0.29.0';
 
 /**
- * Matrix rules the Builder's converter throws on for the whole manifest (airbyte-process.md §1.2); the
- * others make it keep that one component as YAML inside the UI (newer Builders) — both count as yaml-only
- * under the strict checklist of §1.4, and `scope` tells them apart.
+ * Matrix rules the Builder's converter throws on for the whole manifest (airbyte-process.md §1.2). The matrix
+ * says the scope of each finding itself (it knows which checks sit outside convertOrDumpAsString); this set is
+ * the fallback for findings without one. Both scopes count as yaml-only under the strict checklist of §1.4.
  */
 const WHOLE_MANIFEST_RULES = new Set(['url-base', 'authenticator-mismatch', 'http-method', 'request-parameters', 'primary-key', 'schema-loader', 'decoder', 'retriever', 'requester', 'stream-type', 'check', 'dynamic-streams', 'parent-stream', 'async-retriever']);
 
