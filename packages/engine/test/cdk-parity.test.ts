@@ -130,3 +130,31 @@ describe('JsonlDecoder (decoders/composite_raw_decoder.py JsonLineParser)', () =
     expect(decode(res).map((r) => pyStr((r as { a: unknown }).a))).toEqual(['1', '2.0']);
   });
 });
+
+describe('backoff strategies (error_handlers/backoff_strategies/*.py)', () => {
+  const handler = (strategy: Record<string, unknown>) => buildErrorHandler(fakeBuild(), { type: 'DefaultErrorHandler', backoff_strategies: [strategy] });
+  it('WaitTimeFromHeader applies its regex with re.match and falls back to the whole header', () => {
+    const h = handler({ type: 'WaitTimeFromHeader', header: 'X-Wait', regex: '[\\d.]+' });
+    expect(h.backoff(response(429, {}, [['X-Wait', '2.5 seconds']]), 1)).toBe(2.5);
+    expect(h.backoff(response(429, {}, [['X-Wait', 'wait 3']]), 1)).toBeNull();
+    expect(h.backoff(response(429, {}, [['X-Wait', '']]), 1)).toBeNull();
+  });
+
+  it('WaitTimeFromHeader stops the stream when the wait reaches max_waiting_time_in_seconds', () => {
+    const h = handler({ type: 'WaitTimeFromHeader', header: 'Retry-After', max_waiting_time_in_seconds: 10 });
+    expect(() => h.backoff(response(429, {}, [['Retry-After', '10']]), 1)).toThrow('The rate limit is greater than max waiting time has been reached.');
+  });
+
+  it('WaitUntilTimeFromHeader waits until the epoch in the header, with min_wait as floor and fallback', () => {
+    const h = handler({ type: 'WaitUntilTimeFromHeader', header: 'X-Reset', min_wait: 2 });
+    expect(h.backoff(response(429, {}), 1)).toBe(2);
+    const future = Math.floor(Date.now() / 1000) + 60;
+    expect(h.backoff(response(429, {}, [['X-Reset', String(future)]]), 1)).toBeGreaterThan(30);
+    expect(handler({ type: 'WaitUntilTimeFromHeader', header: 'X-Reset' }).backoff(response(429, {}, [['X-Reset', '1000']]), 1)).toBeNull();
+  });
+
+  it('ExponentialBackoffStrategy is factor * 2 ** attempt with factor 5 by default', () => {
+    expect(handler({ type: 'ExponentialBackoffStrategy' }).backoff(response(500, {}), 2)).toBe(20);
+    expect(handler({ type: 'ExponentialBackoffStrategy', factor: '{{ 1.5 }}' }).backoff(response(500, {}), 1)).toBe(3);
+  });
+});

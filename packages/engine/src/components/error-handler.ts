@@ -104,15 +104,18 @@ function buildBackoff(b: Build, node: Node): Backoff {
   const numeric = (v: unknown): number => num(evalString(v, b.config, {}, p));
   const headerValue = (res: Response | Error): number | null => {
     if (res instanceof Error) return null;
+    // header_helper.get_numeric_value_from_header: an empty header is None; the regex is re.match (anchored at the
+    // start) and, when it does not match, the whole value is tried; then Python's float().
     const raw = res.header(String(evalString(node.header, b.config, {}, p)));
-    if (raw === undefined) return null;
+    if (!raw) return null;
     let text = raw;
     if (node.regex) {
-      const m = new RegExp(String(node.regex)).exec(raw);
-      if (!m) return null;
-      text = m[0];
+      const m = new RegExp(`^(?:${pyStr(evalString(node.regex, b.config, {}, p))})`).exec(raw);
+      if (m) text = m[0];
     }
-    const n = Number(text);
+    const t = text.trim();
+    if (!/^[+-]?(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$/i.test(t)) return null;
+    const n = Number(t.replace(/_/g, '').replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
     return Number.isNaN(n) ? null : n;
   };
   switch (type) {
@@ -130,12 +133,28 @@ function buildBackoff(b: Build, node: Node): Backoff {
       }
       return v;
     };
+    // wait_until_time_from_header_backoff_strategy.py: the header is an epoch time; min_wait is a floor (and the
+    // answer when the header is missing); max_waiting_time_in_seconds caps the computed wait.
     default: return (res) => {
       const v = headerValue(res);
-      if (v === null) return null;
-      const wait = Math.max(0, v - Date.now() / 1000);
-      const min = node.min_wait !== undefined ? numeric(node.min_wait) : 0;
-      return Math.max(wait, min) || null;
+      const min = node.min_wait !== undefined && node.min_wait !== null ? numeric(node.min_wait) : 0;
+      const cap = node.max_waiting_time_in_seconds !== undefined && node.max_waiting_time_in_seconds !== null && node.max_waiting_time_in_seconds !== ''
+        ? numeric(node.max_waiting_time_in_seconds)
+        : undefined;
+      const capped = (w: number): number => {
+        if (cap !== undefined && w > cap) {
+          throw new TracedError(
+            'The rate limit wait time is longer than the connector is allowed to wait.',
+            `Rate limit wait time ${w}s is greater than the maximum of ${cap}s this stream is allowed to wait. Stopping the stream...`,
+            'transient_error',
+          );
+        }
+        return w;
+      };
+      if (!v) return min ? capped(min) : null;
+      const wait = v - Date.now() / 1000;
+      if (min) return capped(Math.max(wait, min));
+      return wait < 0 ? null : capped(wait);
     };
   }
 }
