@@ -23,7 +23,7 @@ export interface MatrixFinding {
 export interface MatrixOptions {
   /** Classes of the connector's components.py files, to suggest CDK replacements. */
   pythonClasses?: Map<string, PythonClass>;
-  /** The manifest as written (before preprocessing), to see which streams a parent `$ref` names. */
+  /** The manifest as written (before preprocessing). Kept for callers; parent streams are now matched on their resolved form, as the converter does. */
   source?: unknown;
 }
 
