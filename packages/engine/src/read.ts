@@ -64,8 +64,10 @@ export async function read(b: Build, streamNodes: Node[], o: RunOptions, emit: E
               cursor.markClosed();
               if (i === slices.length - 1) pc.closePartition(cursor);
               if (first) {
-                emit(stateMessage(name, pc.state(false), count));
-                count = 0;
+                if (pc.emitsIntermediateState()) {
+                  emit(stateMessage(name, pc.state(false), count));
+                  count = 0;
+                }
                 first = false;
               }
             }

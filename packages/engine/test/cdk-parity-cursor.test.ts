@@ -75,3 +75,37 @@ describe('client-side incremental (model_to_component_factory.py: transform_befo
     expect(await read(', is_client_side_incremental: true', undefined, tag, `${filter}, transform_before_filtering: false`)).toEqual([]);
   });
 });
+
+describe('global_substream_cursor (concurrent_partition_cursor.py with use_global_cursor)', () => {
+  async function readGlobal(state?: Record<string, unknown>) {
+    const manifest = parseYaml(`version: 6.0.0
+type: DeclarativeSource
+check: {type: CheckStream, stream_names: [s]}
+spec: {type: Spec, connection_specification: {type: object, properties: {}}}
+streams:
+  - type: DeclarativeStream
+    name: s
+    schema_loader: {type: InlineSchemaLoader, schema: {type: object}}
+    incremental_sync: {type: DatetimeBasedCursor, cursor_field: t, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-01", end_datetime: "2024-01-31", global_substream_cursor: true, start_time_option: {type: RequestOption, inject_into: request_parameter, field_name: since}}
+    retriever:
+      type: SimpleRetriever
+      requester: {type: HttpRequester, url_base: "${base}", path: /feed}
+      record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: [data]}}
+      partition_router: {type: ListPartitionRouter, cursor_field: team, values: [a, b]}`);
+    log.length = 0;
+    const messages: any[] = [];
+    const states = state ? [{ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: state } }] : undefined;
+    await runCommand({ command: 'read', manifest, config: {}, state: states, catalog: { streams: [{ stream: { name: 's' }, sync_mode: 'incremental' }] } }, (m) => messages.push(m));
+    return messages.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state);
+  }
+
+  it('keeps one cursor value for all partitions and emits only the final state', async () => {
+    const states = await readGlobal();
+    expect(states).toEqual([{ use_global_cursor: true, state: { t: '2024-01-05' }, lookback_window: expect.any(Number) }]);
+  });
+
+  it('starts every partition from the global state moved back by its lookback_window', async () => {
+    await readGlobal({ use_global_cursor: true, state: { t: '2024-01-05' }, lookback_window: 86400 });
+    expect(log).toEqual(['/feed?since=2024-01-04', '/feed?since=2024-01-04']);
+  });
+});

@@ -27,10 +27,12 @@ export class DatetimeCursor {
   private syncStart?: PyDateTime;
   private highest?: PyDateTime;
   private priorState?: PyDateTime;
+  /** The highest cursor value among the records observed (no floor), for a global substream cursor. */
+  private maxRecord?: PyDateTime;
 
   constructor(private b: Build, private node: Node) {
     expectType(b, node, ['DatetimeBasedCursor']);
-    refuseFields(b, node, ['global_substream_cursor', 'clamping']);
+    refuseFields(b, node, ['clamping']);
     const p = params(node);
     const ev = (v: unknown): string => pyStr(evalString(v, b.config, {}, p));
     this.cursorField = ev(node.cursor_field);
@@ -159,6 +161,7 @@ export class DatetimeCursor {
     // ConcurrentCursor.should_be_synced: the sync's own window, max(start, state) ≤ value ≤ end, inclusive.
     if (this.clientSide && (value.us < this.syncStart!.us || value.us > this.end.us)) return false;
     if (!this.highest || value.us > this.highest.us) this.highest = value;
+    if (!this.maxRecord || value.us > this.maxRecord.us) this.maxRecord = value;
     return true;
   }
 
@@ -174,6 +177,21 @@ export class DatetimeCursor {
       return true;
     }
     return value.us >= this.syncStart!.us && value.us <= this.end.us;
+  }
+
+  /** The highest record cursor value formatted with datetime_format, or undefined when no record was seen. */
+  maxRecordValue(): string | undefined {
+    return this.maxRecord ? cdkFormat(this.maxRecord, this.format) : undefined;
+  }
+
+  /** output_format(parse_value(v) - seconds): a state value moved back by a runtime lookback window. */
+  shiftValue(value: unknown, seconds: number): string {
+    return cdkFormat(new PyDateTime(this.parse(value).us - seconds * 1_000_000, 0), this.format);
+  }
+
+  /** output_format(parse_value(v)). */
+  normalizeValue(value: unknown): string {
+    return cdkFormat(this.parse(value), this.format);
   }
 
   state(): Record<string, unknown> {

@@ -21,13 +21,17 @@ export class PerPartitionCursor {
   private newGlobal?: Record<string, unknown>;
   private lookbackSeconds = 0;
   private started = 0;
+  /** global_substream_cursor (or a state saying use_global_cursor): one cursor value for all partitions. */
+  private useGlobal: boolean;
 
   constructor(
     private b: Build,
     private node: Node,
     /** What get_stream_state of the router gives: {} for substreams (no incremental parents), undefined otherwise. */
     private parentState: Record<string, unknown> | undefined,
-  ) {}
+  ) {
+    this.useGlobal = node.global_substream_cursor === true;
+  }
 
   private create(state: Record<string, unknown> | undefined): DatetimeCursor {
     const c = new DatetimeCursor(this.b, this.node);
@@ -43,20 +47,24 @@ export class PerPartitionCursor {
     this.cursors.clear();
     this.global = undefined;
     this.newGlobal = undefined;
+    this.useGlobal = this.node.global_substream_cursor === true;
     if (!state || !Object.keys(state).length) return;
     const field = this.cursorField;
+    // _set_global_state: the value is re-formatted with datetime_format.
     const setGlobal = (s: unknown): void => {
       if (s && typeof s === 'object' && field in (s as object)) {
-        this.global = { ...(s as Record<string, unknown>) };
-        this.newGlobal = { ...(s as Record<string, unknown>) };
+        const value = new DatetimeCursor(this.b, this.node).normalizeValue((s as Record<string, unknown>)[field]);
+        this.global = { [field]: value };
+        this.newGlobal = { [field]: value };
       }
     };
-    if (!Array.isArray(state.states)) {
+    if (!('states' in state) && !('state' in state)) {
       setGlobal(state);
       return;
     }
+    this.useGlobal = state.use_global_cursor === true;
     this.lookbackSeconds = Number(state.lookback_window ?? 0) || 0;
-    for (const s of state.states as { partition: Slice; cursor: Record<string, unknown> }[]) {
+    for (const s of (Array.isArray(state.states) ? state.states : []) as { partition: Slice; cursor: Record<string, unknown> }[]) {
       this.cursors.set(partitionKey(s.partition), { partition: s.partition, cursor: this.create(s.cursor) });
     }
     if (state.state) setGlobal(state.state);
@@ -68,7 +76,13 @@ export class PerPartitionCursor {
     const key = partitionKey(partition);
     let entry = this.cursors.get(key);
     if (!entry) {
-      entry = { partition, cursor: this.create(this.global) };
+      // A new partition starts from the global state, moved back by the previous sync's runtime lookback window.
+      let seed = this.global;
+      if (seed && this.lookbackSeconds) {
+        const field = this.cursorField;
+        seed = { ...seed, [field]: new DatetimeCursor(this.b, this.node).shiftValue(seed[field], this.lookbackSeconds) };
+      }
+      entry = { partition, cursor: this.create(seed) };
       this.cursors.set(key, entry);
     }
     return { cursor: entry.cursor, slices: entry.cursor.slices().map((s) => ({ ...partition, ...s })) };
@@ -76,9 +90,19 @@ export class PerPartitionCursor {
 
   /** A partition's last slice is done: its cursor value may raise the global cursor. */
   closePartition(cursor: DatetimeCursor): void {
-    const value = cursor.state()[cursor.cursorField] as string;
+    // With a global cursor only the records move it; otherwise the finished partition's cursor state does too.
+    const value = this.useGlobal ? cursor.maxRecordValue() : (cursor.state()[cursor.cursorField] as string);
+    if (value === undefined) return;
     const current = this.newGlobal?.[cursor.cursorField] as string | undefined;
     if (current === undefined || current < value) this.newGlobal = { [cursor.cursorField]: value };
+  }
+
+  /**
+   * Whether the throttled state after the first slice is emitted: a global cursor skips it while the parent
+   * state is empty (ConcurrentPerPartitionCursor._emit_state_message).
+   */
+  emitsIntermediateState(): boolean {
+    return !(this.useGlobal && !(this.parentState && Object.keys(this.parentState).length));
   }
 
   state(final: boolean): Record<string, unknown> {
@@ -86,8 +110,8 @@ export class PerPartitionCursor {
       this.global = this.newGlobal;
       this.lookbackSeconds = this.started ? Math.floor((Date.now() - this.started) / 1000) : 0;
     }
-    const out: Record<string, unknown> = { use_global_cursor: false };
-    out.states = [...this.cursors.values()].filter((e) => e.cursor.touched()).map((e) => ({ partition: e.partition, cursor: e.cursor.state() }));
+    const out: Record<string, unknown> = { use_global_cursor: this.useGlobal };
+    if (!this.useGlobal) out.states = [...this.cursors.values()].filter((e) => e.cursor.touched()).map((e) => ({ partition: e.partition, cursor: e.cursor.state() }));
     if (this.global && Object.keys(this.global).length) out.state = this.global;
     out.lookback_window = this.lookbackSeconds;
     if (this.parentState !== undefined) out.parent_state = this.parentState;
