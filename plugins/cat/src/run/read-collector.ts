@@ -24,8 +24,6 @@ export interface CollectorOptions {
   keepHashes?: number;
   /** Fingerprint records (two reads are compared); off for a single read, which then hashes nothing. */
   fingerprint?: boolean;
-  /** Remember STREAM state checkpoints (test_read_sequential_slices). */
-  checkpoints?: boolean;
   /** Track which fields ever had a value (validate_data_points). */
   dataPoints?: boolean;
 }
@@ -123,10 +121,7 @@ export class ReadCollector {
       const name = state.stream.stream_descriptor.name;
       this.latestState.set(name, state.stream.stream_state);
       const s = this.streams.get(name);
-      if (s) {
-        s.states++;
-        if (this.opts.checkpoints) this.checkpoint(name, state.stream.stream_state, s.records);
-      }
+      if (s) s.states++;
     } else if (state.type === 'GLOBAL' && state.global) {
       this.latestGlobal = state;
       for (const ss of state.global.stream_states) {
@@ -135,17 +130,6 @@ export class ReadCollector {
         if (s) s.states++;
       }
     }
-  }
-
-  /** Per stream: each STATE with how many records of the stream came before it (thinned to at most 64). */
-  readonly checkpoints = new Map<string, { state: unknown; recordsBefore: number }[]>();
-
-  private checkpoint(stream: string, state: unknown, recordsBefore: number): void {
-    let list = this.checkpoints.get(stream) ?? [];
-    list.push({ state, recordsBefore });
-    // Keep memory bounded on long reads: drop every other checkpoint, keeping the spread.
-    if (list.length > 64) list = list.filter((_, i) => i % 2 === 0);
-    this.checkpoints.set(stream, list);
   }
 
   /** The state to resume from, as the platform would pass it to the next read. */
