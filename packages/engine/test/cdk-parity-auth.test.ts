@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function read(auth: string, config: Record<string, unknown>) {
+async function read(auth: string, config: Record<string, unknown>, requesterExtra = '') {
   const manifest = parseYaml(`version: 6.0.0
 type: DeclarativeSource
 check: {type: CheckStream, stream_names: [s]}
@@ -42,7 +42,8 @@ streams:
         type: HttpRequester
         url_base: ${base}
         path: /items
-        authenticator: ${auth.replace(/BASE/g, base)}`);
+        authenticator: ${auth.replace(/BASE/g, base)}
+${requesterExtra}`);
   log.length = 0;
   const messages: any[] = [];
   const code = await runCommand({ command: 'read', manifest, config, catalog: { streams: [{ stream: { name: 's' }, sync_mode: 'full_refresh' }] }, sleepScale: 0.001 }, (m) => messages.push(m));
@@ -74,5 +75,18 @@ describe('OAuthAuthenticator lifetimes and refresh requests', () => {
     await read(auth, { credentials: { client_id: 'config-id', refresh_token: 'rt-1', access_token: 'stored', token_expiry_date: '2999-01-01T00:00:00+00:00' } });
     expect(log.map((l) => l.url)).toEqual(['/items']);
     expect(log[0].headers.authorization).toBe('Bearer stored');
+  });
+});
+
+describe('HttpRequester.request_body (requesters/http_requester.py _resolve_request_body)', () => {
+  const noAuth = '{type: NoAuth}';
+  it('a url-encoded form becomes request_body_data, a JSON object and a GraphQL query become request_body_json', async () => {
+    await read(noAuth, { q: 'a b' }, `        http_method: POST\n        request_body: {type: RequestBodyUrlEncodedForm, value: {q: "{{ config.q }}"}}`);
+    expect(log[0]).toMatchObject({ url: '/items', body: 'q=a+b' });
+    expect(log[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
+    await read(noAuth, {}, `        http_method: POST\n        request_body: {type: RequestBodyJsonObject, value: {n: "{{ 2 }}", s: {t: x}}}`);
+    expect(log[0].body).toBe('{"n": 2, "s": {"t": "x"}}');
+    await read(noAuth, {}, `        http_method: POST\n        request_body: {type: RequestBodyGraphQL, value: {query: "{ items { id } }"}}`);
+    expect(log[0].body).toBe('{"query": "{ items { id } }"}');
   });
 });

@@ -44,7 +44,18 @@ const dropNulls = (m: Record<string, unknown>): Record<string, unknown> =>
 
 export function buildRequester(b: Build, node: Node, streamName: string): Requester {
   expectType(b, node, ['HttpRequester']);
-  refuseFields(b, node, ['fetch_properties_from_endpoint', 'query_properties', 'request_body', 'api_budget']);
+  refuseFields(b, node, ['fetch_properties_from_endpoint', 'query_properties', 'api_budget']);
+  // HttpRequester._resolve_request_body: request_body becomes request_body_data (url-encoded form) or
+  // request_body_json (JSON object, plain text, GraphQL query without its None fields).
+  let bodyJson: unknown = node.request_body_json;
+  let bodyData: unknown = node.request_body_data;
+  const rb = node.request_body as Node | undefined;
+  if (rb !== undefined && rb !== null) {
+    const kind = expectType(b, rb, ['RequestBodyUrlEncodedForm', 'RequestBodyJsonObject', 'RequestBodyPlainText', 'RequestBodyGraphQL']);
+    if (kind === 'RequestBodyUrlEncodedForm') bodyData = rb.value;
+    else if (kind === 'RequestBodyGraphQL') bodyJson = Object.fromEntries(Object.entries((rb.value as Node) ?? {}).filter(([, v]) => v !== null && v !== undefined));
+    else bodyJson = rb.value;
+  }
   const p = params(node);
   const method = String(node.http_method ?? 'GET').toUpperCase();
   if (!['GET', 'POST'].includes(method)) throw b.error(node, `http_method ${method} is not supported (GET or POST)`);
@@ -54,7 +65,7 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
   const client = new HttpClient(streamName, handler, b.rt, useCache);
 
   const mapping = (field: string, ctx: Context, valid?: ('str' | 'list')[]): Record<string, unknown> | string => {
-    const v = node[field];
+    const v = field === 'request_body_data' ? bodyData : node[field];
     if (v === undefined || v === null) return {};
     if (typeof v === 'string') {
       const r = evalString(v, b.config, ctx, p);
@@ -85,11 +96,11 @@ export function buildRequester(b: Build, node: Node, streamName: string): Reques
       Object.assign(headers, atSend.headers);
       let json: unknown;
       let data: unknown;
-      if (node.request_body_json !== undefined) {
-        const j = typeof node.request_body_json === 'string' ? evalString(node.request_body_json, b.config, full, p) : evalNested(node.request_body_json, b.config, full, p);
+      if (bodyJson !== undefined && bodyJson !== null) {
+        const j = typeof bodyJson === 'string' ? evalString(bodyJson, b.config, full, p) : evalNested(bodyJson, b.config, full, p);
         json = isDict(j) ? combine([j, injected.json, extra.json ?? {}], 'request body json', true) : j;
       } else if (Object.keys({ ...injected.json, ...extra.json }).length) json = combine([injected.json, extra.json ?? {}], 'request body json', true);
-      if (node.request_body_data !== undefined) {
+      if (bodyData !== undefined && bodyData !== null) {
         const d = mapping('request_body_data', full);
         data = typeof d === 'string' ? d : combine([d, injected.data, extra.data ?? {}], 'request body data');
       } else if (Object.keys({ ...injected.data, ...extra.data }).length) data = combine([injected.data, extra.data ?? {}], 'request body data');
