@@ -171,3 +171,50 @@ describe('connector_attributes and connector_documentation', () => {
     expect(b.find('connector_attributes', 'certified_connector_has_suggested_streams').status).toBe('skipped');
   });
 });
+
+describe('expect_records at test_strictness_level high', () => {
+  const high = (emptyStreams = '') => `connector_image: airbyte/source-fake:dev
+test_strictness_level: high
+custom_environment_variables:
+  FAKE_MODE: ok
+acceptance_tests:
+  spec:
+    tests:
+      - spec_path: integration_tests/spec.json
+  connection:
+    tests:
+      - config_path: secrets/config.json
+        status: succeed
+  discovery:
+    tests:
+      - config_path: secrets/config.json
+  basic_read:
+    tests:
+      - config_path: secrets/config.json
+        timeout_seconds: 5
+${emptyStreams}        expect_records:
+          path: integration_tests/expected_records.jsonl
+  full_refresh:
+    bypass_reason: not under test here
+  incremental:
+    bypass_reason: not under test here
+`;
+
+  it('every stream read needs expected records, unless it is listed under empty_streams (CAT find_not_seeded_streams)', async () => {
+    const r = await runCat('ok', { 'acceptance-test-config.yml': high() });
+    expect(r.find('basic_read', 'expect_records')).toMatchObject({
+      status: 'failed',
+      message: '`users` is in the catalog but integration_tests/expected_records.jsonl has no records for it; add expected records or list it under empty_streams (test_strictness_level high)',
+    });
+    const ok = await runCat('ok', { 'acceptance-test-config.yml': high('        empty_streams:\n          - name: users\n            bypass_reason: no users in the sandbox\n') });
+    expect(ok.find('basic_read', 'expect_records').status).toBe('passed');
+  });
+});
+
+describe('LEGACY state', () => {
+  it('is passed back as its data for the second incremental read, as CAT does, while basic_read flags it', async () => {
+    const r = await runCat('legacy-state');
+    expect(r.find('incremental', 'two_sequential_reads')).toMatchObject({ status: 'passed', message: 'read 1: 5 records, 1 states; read 2 from that state: 1 records' });
+    expect(r.find('basic_read', 'state_messages').message).toMatch(/STATE messages of the LEGACY type/);
+  });
+});

@@ -51,6 +51,9 @@ export class ReadCollector {
   readonly traceErrors: string[] = [];
   readonly latestState = new Map<string, unknown>();
   latestGlobal?: AirbyteStateMessage;
+  /** The `data` of the last LEGACY state: what CAT passes back when the last state is LEGACY. */
+  latestLegacy?: unknown;
+  lastStateType?: string;
   stateCount = 0;
   legacyStates = 0;
   statesWithoutStats = 0;
@@ -115,7 +118,11 @@ export class ReadCollector {
 
   private onState(state: AirbyteStateMessage): void {
     this.stateCount++;
-    if (!state.type || state.type === 'LEGACY') this.legacyStates++;
+    this.lastStateType = state.type ?? 'LEGACY';
+    if (!state.type || state.type === 'LEGACY') {
+      this.legacyStates++;
+      this.latestLegacy = (state as { data?: unknown }).data;
+    }
     if (!state.sourceStats) this.statesWithoutStats++;
     if (state.type === 'STREAM' && state.stream) {
       const name = state.stream.stream_descriptor.name;
