@@ -93,10 +93,14 @@ export class DatetimeCursor {
   }
 
   private closed = false;
+  /** The state value as of the last closed slice (ConcurrentCursor.state only moves on close_partition). */
+  private closedHighest?: PyDateTime;
 
   /** A slice of this cursor has been read completely. */
   markClosed(): void {
     this.closed = true;
+    if (!this.syncStart) this.setState(undefined);
+    this.closedHighest = this.highest;
   }
 
   /** Whether the cursor has a state worth saving (an input state, or a slice read). */
@@ -177,6 +181,12 @@ export class DatetimeCursor {
       return true;
     }
     return value.us >= this.syncStart!.us && value.us <= this.end.us;
+  }
+
+  /** ConcurrentCursor.state: what the closed slices reached (the sync start before any slice closed). */
+  closedState(): Record<string, unknown> {
+    if (!this.syncStart) this.setState(undefined);
+    return { [this.cursorField]: cdkFormat(this.closedHighest ?? this.syncStart!, this.format) };
   }
 
   /** The highest record cursor value formatted with datetime_format, or undefined when no record was seen. */

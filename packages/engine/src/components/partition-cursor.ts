@@ -6,7 +6,7 @@
  */
 import { type Build, type Node } from './build';
 import { DatetimeCursor } from './cursor';
-import type { Slice } from './partitions';
+import type { PartitionRouter, Slice } from './partitions';
 
 /** PerPartitionKeySerializer: json.dumps(partition, sort_keys=True). */
 function partitionKey(partition: Slice): string {
@@ -27,8 +27,8 @@ export class PerPartitionCursor {
   constructor(
     private b: Build,
     private node: Node,
-    /** What get_stream_state of the router gives: {} for substreams (no incremental parents), undefined otherwise. */
-    private parentState: Record<string, unknown> | undefined,
+    /** A SubstreamPartitionRouter, whose get_stream_state becomes `parent_state`; undefined for other routers. */
+    private router: PartitionRouter | undefined,
   ) {
     this.useGlobal = node.global_substream_cursor === true;
   }
@@ -48,6 +48,7 @@ export class PerPartitionCursor {
     this.global = undefined;
     this.newGlobal = undefined;
     this.useGlobal = this.node.global_substream_cursor === true;
+    this.router?.setInitialState?.(state);
     if (!state || !Object.keys(state).length) return;
     const field = this.cursorField;
     // _set_global_state: the value is re-formatted with datetime_format.
@@ -102,7 +103,8 @@ export class PerPartitionCursor {
    * state is empty (ConcurrentPerPartitionCursor._emit_state_message).
    */
   emitsIntermediateState(): boolean {
-    return !(this.useGlobal && !(this.parentState && Object.keys(this.parentState).length));
+    const parent = this.router?.firstPartitionState?.();
+    return !(this.useGlobal && !(parent && Object.keys(parent).length));
   }
 
   state(final: boolean): Record<string, unknown> {
@@ -114,7 +116,9 @@ export class PerPartitionCursor {
     if (!this.useGlobal) out.states = [...this.cursors.values()].filter((e) => e.cursor.touched()).map((e) => ({ partition: e.partition, cursor: e.cursor.state() }));
     if (this.global && Object.keys(this.global).length) out.state = this.global;
     out.lookback_window = this.lookbackSeconds;
-    if (this.parentState !== undefined) out.parent_state = this.parentState;
+    // The final state carries the parents' state after the sync; a checkpoint the one of its first partition.
+    const parent = this.router ? (final ? this.router.getStreamState?.() : this.router.firstPartitionState?.()) : undefined;
+    if (this.router) out.parent_state = parent ?? {};
     return out;
   }
 }

@@ -8,16 +8,26 @@ import { type Build, type Node, expectType, params } from './build';
 import { type Injection, emptyInjection, injectOption } from './auth';
 import { dpathGet } from './records';
 import { combine } from './requester';
+import type { DatetimeCursor } from './cursor';
 
 export type Slice = Record<string, unknown>;
 
 export interface PartitionRouter {
   slices(): AsyncGenerator<Slice>;
   options(slice: Slice): Injection;
+  /** SubstreamPartitionRouter.set_initial_state: the child's state seeds incremental parents. */
+  setInitialState?(state: Record<string, unknown> | undefined): void;
+  /** SubstreamPartitionRouter.get_stream_state: {parent name: parent cursor state} of incremental parents. */
+  getStreamState?(): Record<string, unknown>;
+  /** get_stream_state as it was when the first partition was produced (the first checkpoint's parent_state). */
+  firstPartitionState?(): Record<string, unknown> | undefined;
 }
 
+/** What a parent read reports back: its datetime cursor, when it has one. */
+export type ParentControl = { state?: Record<string, unknown>; incremental: boolean; cursor?: DatetimeCursor };
+
 /** Reads a parent stream's records in full; provided by the stream module (avoids a require cycle). */
-export type ParentReader = (b: Build, stream: Node) => AsyncGenerator<{ record: Record<string, unknown>; slice: Slice }>;
+export type ParentReader = (b: Build, stream: Node, control?: ParentControl) => AsyncGenerator<{ record: Record<string, unknown>; slice: Slice }>;
 
 function merge(parts: Injection[]): Injection {
   const out = emptyInjection();
@@ -66,20 +76,43 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
   }
   const configs = ((node.parent_stream_configs as Node[]) ?? []).map((c) => {
     expectType(b, c, ['ParentStreamConfig']);
-    if (c.incremental_dependency) throw b.error(c, 'ParentStreamConfig.incremental_dependency is not supported by conveyor-manifest');
     const cp = params(c);
+    const stream = c.stream as Node;
+    const incremental = c.incremental_dependency === true;
+    if (incremental && !stream.incremental_sync) throw b.error(c, 'ParentStreamConfig.incremental_dependency needs a parent stream with incremental_sync');
+    if (incremental && (stream.retriever as Node | undefined)?.partition_router) {
+      throw b.error(c, 'ParentStreamConfig.incremental_dependency on a parent that has its own partition router is not supported by conveyor-manifest');
+    }
     return {
-      stream: c.stream as Node,
+      stream,
+      name: pyStr(evalString(stream.name ?? '', b.config, {}, params(stream))),
+      incremental,
+      control: { incremental } as ParentControl,
       parentKey: pyStr(evalString(c.parent_key, b.config, {}, cp)),
       field: pyStr(evalString(c.partition_field, b.config, {}, cp)),
       option: c.request_option as Node | undefined,
       extra: ((c.extra_fields as unknown[][]) ?? []).map((f) => f.map((x) => pyStr(evalString(x, b.config, {}, cp)))),
     };
   });
+  const streamState = (): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const c of configs) if (c.incremental) out[c.name] = c.control.cursor ? c.control.cursor.closedState() : (c.control.state ?? {});
+    return out;
+  };
+  let first: Record<string, unknown> | undefined;
   return {
+    setInitialState(state) {
+      for (const c of configs) c.control.state = undefined;
+      if (!state || !Object.keys(state).length || !configs.some((c) => c.incremental)) return;
+      const parentState = isDict(state.parent_state) && Object.keys(state.parent_state).length ? state.parent_state : migrateChildState(state, configs);
+      for (const c of configs) if (c.incremental && isDict(parentState[c.name])) c.control.state = parentState[c.name] as Record<string, unknown>;
+    },
+    getStreamState: streamState,
+    firstPartitionState: () => first,
     async *slices() {
+      first = undefined;
       for (const c of configs) {
-        for await (const { record, slice } of readParent(b, c.stream)) {
+        for await (const { record, slice } of readParent(b, c.stream, c.control)) {
           const value = dpathGet(record, c.parentKey.split('/'));
           if (value === undefined) continue;
           const s: Slice = { [c.field]: value, parent_slice: isDict(slice) ? slice : {} };
@@ -88,6 +121,7 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
             const extra = Object.fromEntries(c.extra.map((f) => [f.join('.'), dpathGet(record, f) ?? null]));
             Object.defineProperty(s, 'extra_fields', { value: extra, enumerable: false });
           }
+          first ??= streamState();
           yield s;
         }
       }
@@ -98,4 +132,25 @@ export function buildPartitionRouter(b: Build, node: Node | Node[] | undefined, 
       return out;
     },
   };
+}
+
+/**
+ * _migrate_child_state_to_parent_state: a child state without parent_state gives each incremental parent
+ * {<parent cursor field>: <the child's single cursor value>} (or the first value of its global `state`).
+ */
+function migrateChildState(state: Record<string, unknown>, configs: { stream: Node; name: string; incremental: boolean }[]): Record<string, unknown> {
+  const values = Object.values(state);
+  let value: unknown = values.length ? values[0] : {};
+  if (isDict(value) || Array.isArray(value) || values.length !== 1) {
+    if (isDict(state.state) && Object.keys(state.state).length) value = Object.values(state.state)[0];
+    else return {};
+  }
+  const out: Record<string, unknown> = {};
+  if (value === null || value === undefined || value === '' || value === 0 || value === false) return out;
+  for (const c of configs) {
+    if (!c.incremental) continue;
+    const field = (c.stream.incremental_sync as Node).cursor_field;
+    out[c.name] = { [String(field)]: value };
+  }
+  return out;
 }

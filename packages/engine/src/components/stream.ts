@@ -11,7 +11,7 @@ import { buildRequester, combine, type Requester } from './requester';
 import { buildPaginator, type Paginator } from './paginator';
 import { buildTransformation } from './transformations';
 import { buildDecoder, buildRecordSelector, loadSchema, type RecordSelector, type Record_ } from './records';
-import { buildPartitionRouter, type PartitionRouter, type Slice } from './partitions';
+import { buildPartitionRouter, type ParentControl, type PartitionRouter, type Slice } from './partitions';
 import { DatetimeCursor } from './cursor';
 import { PerPartitionCursor } from './partition-cursor';
 
@@ -46,7 +46,7 @@ export class DeclarativeStream {
     this.cursor = node.incremental_sync ? new DatetimeCursor(b, node.incremental_sync as Node) : undefined;
     if (this.cursor && this.router) {
       const routerNode = retriever.partition_router as Node;
-      this.partitionCursor = new PerPartitionCursor(b, node.incremental_sync as Node, routerNode.type === 'SubstreamPartitionRouter' ? {} : undefined);
+      this.partitionCursor = new PerPartitionCursor(b, node.incremental_sync as Node, routerNode.type === 'SubstreamPartitionRouter' ? this.router : undefined);
     }
     this.ignoreSlicerOnPages = retriever.ignore_stream_slicer_parameters_on_paginated_requests === true;
     const cursorNode = node.incremental_sync as Node | undefined;
@@ -128,8 +128,12 @@ export function normalisePrimaryKey(pk: unknown): string[][] | undefined {
   return undefined;
 }
 
-/** A parent stream's records across its partitions (full refresh), for SubstreamPartitionRouter. */
-async function* readParent(b: Build, node: Node): AsyncGenerator<{ record: Record_; slice: Slice }> {
+/**
+ * A parent stream's records across its partitions, for SubstreamPartitionRouter. A parent with a datetime cursor
+ * observes each record and closes each slice before the slice's last record is handed on (substream_partition_router.py
+ * calls observe / close_partition first); with incremental_dependency it starts from the state it was given.
+ */
+async function* readParent(b: Build, node: Node, control?: ParentControl): AsyncGenerator<{ record: Record_; slice: Slice }> {
   const stream = new DeclarativeStream(b, node);
   if (stream.partitionCursor) {
     for await (const partition of stream.partitions()) {
@@ -139,7 +143,19 @@ async function* readParent(b: Build, node: Node): AsyncGenerator<{ record: Recor
   }
   // The child's parent_slice is the parent record's slice *partition*: a datetime cursor's window is not part of it.
   if (stream.cursor) {
-    for (const slice of stream.cursor.slices()) for await (const record of stream.readSlice(slice)) yield { record, slice: {} };
+    const cursor = stream.cursor;
+    cursor.setState(control?.incremental ? control.state : undefined);
+    if (control) control.cursor = cursor;
+    for (const slice of cursor.slices()) {
+      let pending: Record_ | undefined;
+      for await (const record of stream.readSlice(slice)) {
+        if (!cursor.observe(record, slice)) continue;
+        if (pending) yield { record: pending, slice: {} };
+        pending = record;
+      }
+      cursor.markClosed();
+      if (pending) yield { record: pending, slice: {} };
+    }
     return;
   }
   for await (const slice of stream.partitions()) for await (const record of stream.readSlice(slice)) yield { record, slice };
