@@ -183,3 +183,20 @@ describe('a connector without credentials', () => {
     }
   });
 });
+
+describe('a credentials file still holding placeholders', () => {
+  it('skips the live suites at once and names the keys to fill in', async () => {
+    const fx = makeConnector('source-fake', { ...connectorFiles(api.url), 'secrets/config.json': { api_url: api.url, api_key: '<your api_key>', start_date: '2024-01-01' } });
+    try {
+      const { report } = await stage.runOne(fx.root, { command: [process.execPath, 'source.mjs'] }, fx.workspace);
+      expect(report.ok).toBe(true);
+      expect(report.summary).toContain('config secrets/config.json still holds placeholders (<…>) for api_key: fill in real credentials');
+      const tests = report.tests as { suite: string; name: string; status: string }[];
+      expect(tests.find((t) => t.suite === 'connection' && t.name === 'check_succeed')?.status).toBe('skipped');
+      // The invalid config outside secrets/ is still checked.
+      expect(tests.find((t) => t.suite === 'connection' && t.name.startsWith('check_failed'))?.status).toBe('passed');
+    } finally {
+      fx.cleanup();
+    }
+  });
+});

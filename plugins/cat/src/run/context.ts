@@ -122,6 +122,10 @@ export class CatRun {
     }
     this.secrets.addConfig(config, spec?.connectionSpecification, rel.split('/')[0] === 'secrets');
     if (!config || typeof config !== 'object' || Array.isArray(config)) fail(`config ${rel} must be a JSON object`);
+    // A credentials file still holding "<your api_key>"-style stand-ins (as `nx g …:source` writes it) would
+    // only send doomed requests, retried for minutes; say what to fill in instead.
+    const unfilled = rel.split('/')[0] === 'secrets' ? placeholderPaths(config) : [];
+    if (unfilled.length) skip(`config ${rel} still holds placeholders (<…>) for ${unfilled.join(', ')}: fill in real credentials to run the live suites`);
     // Only credentials need a stand-in for offline replay; other config files are in the repository already.
     if (this.settings.record && replay && spec && rel.split('/')[0] === 'secrets') {
       mkdirSync(dirname(replay), { recursive: true });
@@ -265,4 +269,12 @@ export class CatRun {
 function stderrTail(stderr: string): string {
   const lines = stderr.trim().split('\n').filter(Boolean).slice(-5);
   return lines.length ? `; stderr ends with: ${lines.join(' | ').slice(-600)}` : '';
+}
+
+/** Config paths whose value is a whole `<…>` placeholder, such as `<your api_key>`. */
+export function placeholderPaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return /^<[^<>]+>$/.test(value.trim()) ? [path.join('.')] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, [...path, String(i)]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, [...path, k]));
+  return [];
 }
