@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHeadings, structureProblem, withoutStep } from '../src/suites/docs-headings';
 
@@ -19,5 +21,14 @@ describe('docs headings', () => {
     expect(structureProblem(['Fake', 'Setup guide'], 'Fake')).toMatch(/^heading "Setup guide" is not where the template expects it: the next required heading is "Prerequisites"/);
     // Like CAT, the walk stops at the template's end: headings after Changelog are not checked.
     expect(structureProblem([...ok.slice(0, 6), 'Changelog', 'Troubleshooting'], 'Fake')).toBeUndefined();
+  });
+});
+
+describe('docs structure on real certified connectors (corpus)', () => {
+  const corpus = join(__dirname, '../../../../shared/corpus/fleet-2024-06');
+  const check = (dir: string, name: string) => structureProblem(parseHeadings(readFileSync(join(corpus, dir), 'utf8')).map((h) => withoutStep(h.text)), name);
+  it.skipIf(!existsSync(corpus))('GitHub follows the template; Notion has a zero-width space in "Setup guide", shown escaped', () => {
+    expect(check('source-github/_docs/github.md', 'GitHub')).toBeUndefined();
+    expect(check('source-notion/_docs/notion.md', 'Notion')).toMatch(/^heading "Setup guide\\u200b" is not where the template expects it: the next required heading is "Setup guide"/);
   });
 });

@@ -79,6 +79,9 @@ export function withoutStep(text: string): string {
   return text;
 }
 
+/** A heading quoted so that invisible characters (a zero-width space pasted from a web page) can be seen. */
+const quoted = (s: string) => `"${s.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+
 export const CONNECTOR_SPECIFIC = '<Connector-specific features>';
 
 /** The docs template's headings in order, and those that may be left out (CAT _get_template_headings). */
@@ -133,7 +136,7 @@ export function structureProblem(headings: string[], name: string): string | und
       t++;
       continue;
     }
-    return `heading "${actual}" is not where the template expects it: the next required heading is "${expected}" (template order: ${all.filter((x) => x !== CONNECTOR_SPECIFIC).join(' → ')})`;
+    return `heading ${quoted(actual)} is not where the template expects it: the next required heading is "${expected}" (template order: ${all.filter((x) => x !== CONNECTOR_SPECIFIC).join(' → ')})`;
   }
   if (t < all.length) {
     const missing = all.slice(t).filter((x) => !optional.has(x));
