@@ -7,7 +7,8 @@ import { ManifestError } from '../src/protocol';
 import type { Build } from '../src/components/build';
 import { buildTransformation, flattenRecord } from '../src/components/transformations';
 import { buildErrorHandler } from '../src/components/error-handler';
-import { buildDecoder } from '../src/components/records';
+import { buildDecoder, buildExtractor } from '../src/components/records';
+import { buildPaginator } from '../src/components/paginator';
 import { Response } from '../src/http/response';
 import { evalString } from '../src/jinja/interpolation';
 import { pyStr } from '../src/jinja/values';
@@ -156,5 +157,16 @@ describe('backoff strategies (error_handlers/backoff_strategies/*.py)', () => {
   it('ExponentialBackoffStrategy is factor * 2 ** attempt with factor 5 by default', () => {
     expect(handler({ type: 'ExponentialBackoffStrategy' }).backoff(response(500, {}), 2)).toBe(20);
     expect(handler({ type: 'ExponentialBackoffStrategy', factor: '{{ 1.5 }}' }).backoff(response(500, {}), 1)).toBe(3);
+  });
+});
+
+describe('CursorPagination reads the first decoded body (paginators/strategies/cursor_pagination_strategy.py)', () => {
+  it('with a JSONL decoder the cursor comes from the first line', () => {
+    const b = fakeBuild();
+    const decoder = buildDecoder(b, { type: 'JsonlDecoder' });
+    const extractor = buildExtractor(b, { type: 'DpathExtractor', field_path: [] }, decoder);
+    const paginator = buildPaginator(b, { type: 'DefaultPaginator', pagination_strategy: { type: 'CursorPagination', cursor_value: '{{ response.next }}' }, page_token_option: { type: 'RequestOption', inject_into: 'request_parameter', field_name: 'cursor' } }, () => 'http://127.0.0.1', extractor, decoder);
+    const res = new Response({ method: 'GET', url: 'http://127.0.0.1/x', headers: [], body: null }, { status: 200, headers: [], body: '{"id": 1, "next": "c2"}\n{"id": 2}\n' });
+    expect(paginator.next({ response: res, lastPageSize: 2, lastRecord: { id: 2 }, lastToken: null })).toBe('c2');
   });
 });

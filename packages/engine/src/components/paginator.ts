@@ -9,7 +9,7 @@ import { num, pyStr } from '../jinja/values';
 import { TracedError } from '../protocol';
 import { type Build, type Node, expectType, params } from './build';
 import { type Injection, emptyInjection, injectOption } from './auth';
-import type { Extractor, Record_ } from './records';
+import type { Decoder, Extractor, Record_ } from './records';
 
 export type PageState = { response: Response; lastPageSize: number; lastRecord: Record_ | undefined; lastToken: unknown };
 
@@ -20,7 +20,8 @@ export interface Paginator {
   options(token: unknown): { injection: Injection; path?: string };
 }
 
-export function buildPaginator(b: Build, node: Node | undefined, urlBase: () => string, extractor: Extractor): Paginator {
+/** `decoder`: the retriever's decoder; pagination reads the first decoded body (PaginationDecoderDecorator). */
+export function buildPaginator(b: Build, node: Node | undefined, urlBase: () => string, extractor: Extractor, decoder?: Decoder): Paginator {
   if (!node || expectType(b, node, ['DefaultPaginator', 'NoPagination']) === 'NoPagination') {
     return { initialToken: () => null, next: () => null, options: () => ({ injection: emptyInjection() }) };
   }
@@ -59,8 +60,12 @@ export function buildPaginator(b: Build, node: Node | undefined, urlBase: () => 
   } else {
     initialToken = () => null;
     next = (s) => {
-      const body = s.response.json();
-      const decoded = Array.isArray(body) ? (body.length ? body[0] : {}) : body ?? {};
+      let decoded: unknown;
+      if (decoder) decoded = decoder(s.response)[0] ?? {};
+      else {
+        const body = s.response.json();
+        decoded = Array.isArray(body) ? (body.length ? body[0] : {}) : body ?? {};
+      }
       const ctx = { response: decoded, headers: s.response.headersWithLinks(), last_record: s.lastRecord ?? null, last_page_size: s.lastPageSize };
       if (strategy.stop_condition !== undefined && evalBoolean(strategy.stop_condition, b.config, ctx, sp)) return null;
       const token = evalString(strategy.cursor_value, b.config, ctx, sp);

@@ -41,7 +41,7 @@ export class DeclarativeStream {
     const transformations = ((node.transformations as Node[]) ?? []).map((t) => buildTransformation(b, t));
     const clientSide = (node.incremental_sync as Node | undefined)?.is_client_side_incremental === true;
     this.selector = buildRecordSelector(b, retriever.record_selector as Node, decoder, transformations, () => this.schema(), clientSide);
-    this.paginator = buildPaginator(b, retriever.paginator as Node | undefined, () => this.requester.urlBase({ stream_slice: {}, next_page_token: null }), this.selector.extract);
+    this.paginator = buildPaginator(b, retriever.paginator as Node | undefined, () => this.requester.urlBase({ stream_slice: {}, next_page_token: null }), this.selector.extract, decoder);
     this.router = buildPartitionRouter(b, retriever.partition_router as Node | Node[] | undefined, readParent);
     this.cursor = node.incremental_sync ? new DatetimeCursor(b, node.incremental_sync as Node) : undefined;
     if (this.cursor && this.router) {
