@@ -90,3 +90,10 @@ describe('HttpRequester.request_body (requesters/http_requester.py _resolve_requ
     expect(log[0].body).toBe('{"query": "{ items { id } }"}');
   });
 });
+
+describe('token providers (declarative/auth/token_provider.py InterpolatedStringTokenProvider: str(eval))', () => {
+  it('a credential template that renders None is sent as the text None', async () => {
+    await read(`{type: BasicHttpAuthenticator, username: u, password: "{{ config.get('pw') }}"}`, {});
+    expect(log[0].headers.authorization).toBe(`Basic ${Buffer.from('u:None').toString('base64')}`);
+  });
+});

@@ -42,8 +42,10 @@ export function injectOption(b: Build, option: Node, target: Injection, value: u
 }
 
 function tokenOf(b: Build, node: Node, field: string): string {
+  // InterpolatedStringTokenProvider.get_token is str(eval(...)): a template rendering None gives "None".
   const v = evalString(node[field], b.config, {}, params(node));
-  const s = v === null || v === undefined ? '' : pyStr(v);
+  if (v === null) return 'None';
+  const s = v === undefined ? '' : pyStr(v);
   b.rt.scrubber.add(s);
   return s;
 }
