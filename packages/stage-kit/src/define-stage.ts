@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
-import { formatProblem, readConnector } from '@conveyor/connector';
+import { formatProblem, readConnector, type Problem } from '@conveyor/connector';
 import { InferenceCache, inferConnectors } from './infer';
 import { appliesTo, dependsOnFor, registeredStages } from './registry';
 import { maskSecrets, reportDir, writeReport } from './report';
@@ -112,6 +112,7 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
       const err = e as Error;
       outcome = { ok: false, summary: `crashed: ${err.message}`, findings: [{ rule: 'internal', severity: 'error', message: err.stack ?? err.message }] };
     }
+    outcome = withMetadataErrors(outcome, connector.metadataErrors);
     const report: StageReport = {
       stage: descriptor.stage,
       project,
@@ -123,18 +124,7 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
       durationMs: Date.now() - started,
     };
     const file = writeReport(workspaceRoot, report, secrets);
-    const shown = report.findings.filter((f) => f.severity !== 'info');
-    const output = maskSecrets(
-      [
-        ...lines,
-        `${project}:${descriptor.stage} ${report.ok ? '✔' : '✖'} ${report.summary}`,
-        ...shown.slice(0, MAX_PRINTED_FINDINGS).map((f) => '  ' + formatProblem({ ...f, file: f.file && relative(workspaceRoot, resolvePath(workspaceRoot, f.file)) }).split('\n').join('\n  ')),
-        ...(shown.length > MAX_PRINTED_FINDINGS ? [`  … and ${shown.length - MAX_PRINTED_FINDINGS} more in the report`] : []),
-        `  report: ${relative(workspaceRoot, file)}`,
-        '',
-      ].join('\n'),
-      secrets,
-    );
+    const output = maskSecrets(renderStageOutput(report, lines, workspaceRoot, file), secrets);
     // The report handed back (a batch shows its summary in the progress list) is masked like the one on disk.
     return { report: secrets.size ? (JSON.parse(maskSecrets(JSON.stringify(report), secrets)) as StageReport) : report, output };
   };
@@ -198,4 +188,31 @@ export function normalizeOptions<O extends object>(defaults: O, given: O): O {
 function inferenceCacheFile(workspaceRoot: string, stage: string): string {
   const dir = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
   return join(isAbsolute(dir) ? dir : join(workspaceRoot, dir), `conveyor-${stage}.hash.json`);
+}
+
+/** What a stage prints: its log lines, the summary, the findings at file:line (from the workspace root), the report. */
+export function renderStageOutput(report: StageReport, lines: readonly string[], workspaceRoot: string, reportFile: string): string {
+  const shown = report.findings.filter((f) => f.severity !== 'info');
+  return [
+    ...lines,
+    `${report.project}:${report.stage} ${report.ok ? '✔' : '✖'} ${report.summary}`,
+    ...shown.slice(0, MAX_PRINTED_FINDINGS).map((f) => '  ' + formatProblem({ ...f, file: f.file && relative(workspaceRoot, resolvePath(workspaceRoot, f.file)) }).split('\n').join('\n  ')),
+    ...(shown.length > MAX_PRINTED_FINDINGS ? [`  … and ${shown.length - MAX_PRINTED_FINDINGS} more in the report`] : []),
+    `  report: ${relative(workspaceRoot, reportFile)}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A connector whose metadata.yaml does not parse, lacks `data` or has fields of the wrong type stays in the
+ * graph, but no stage passes on it: whatever the stage found, it fails naming the file, field and expectation.
+ */
+export function withMetadataErrors(outcome: StageOutcome, errors: readonly Problem[]): StageOutcome {
+  if (!errors.length) return outcome;
+  const key = (p: Problem) => `${p.file}:${p.line}:${p.message}`;
+  const seen = new Set((outcome.findings ?? []).map(key));
+  const findings = [...errors.filter((e) => !seen.has(key(e))), ...(outcome.findings ?? [])];
+  if (!outcome.ok) return { ...outcome, findings };
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+  return { ...outcome, ok: false, summary: `metadata.yaml: ${errors[0].message}${more}; the stage itself: ${outcome.summary}`, findings };
 }

@@ -158,3 +158,24 @@ describe('registeredStages', () => {
     expect(registeredStages(['./plugins/lint'], t.dir)[0].after).toEqual(['cat']);
   });
 });
+
+describe('a connector whose metadata.yaml is broken', () => {
+  it('fails every stage, naming the file, the field and what was expected; other connectors pass', async () => {
+    t = tempDir();
+    const good = 'data:\n  name: A\n  connectorType: source\n  dockerRepository: airbyte/source-a\n  dockerImageTag: 1.0.0\n';
+    writeTree(t.dir, {
+      'plugin/package.json': { name: '@test/fine', conveyor: { stage: 'fine' } },
+      'connectors/source-a/metadata.yaml': good,
+      'connectors/source-b/metadata.yaml': good.replace('1.0.0', '[1, 2]'),
+      'connectors/source-c/metadata.yaml': 'metadataSpecVersion: "1.0"\n',
+    });
+    const stage = defineStage({ pluginDir: join(t.dir, 'plugin'), defaultOptions: {}, run: async () => ({ ok: true, summary: 'all good' }) });
+    expect((await stage.runOne(join(t.dir, 'connectors/source-a'), {}, t.dir)).report).toMatchObject({ ok: true, summary: 'all good' });
+    const b = await stage.runOne(join(t.dir, 'connectors/source-b'), {}, t.dir);
+    expect(b.report.ok).toBe(false);
+    expect(b.report.summary).toBe('metadata.yaml: `data.dockerImageTag` must be a semantic version such as 1.2.3, got "[1,2]"; the stage itself: all good');
+    expect(b.output).toContain('connectors/source-b/metadata.yaml:5:3: error [metadata]: `data.dockerImageTag` must be a semantic version');
+    const c = await stage.runOne(join(t.dir, 'connectors/source-c'), {}, t.dir);
+    expect(c.report.summary).toMatch(/^metadata\.yaml: missing `data`: expected `data:` holding name, dockerRepository, dockerImageTag/);
+  });
+});
