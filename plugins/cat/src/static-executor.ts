@@ -1,6 +1,6 @@
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { readConnector } from '@conveyor/connector';
-import { maskSecrets, normalizeOptions, reportDir, runWithProgress, writeReport, type ExecutorContextLike, type StageContext, type StageReport, type TaskGraphLike } from '@conveyor/stage-kit';
+import { maskSecrets, normalizeOptions, renderStageOutput, reportDir, runWithProgress, withMetadataErrors, writeReport, type ExecutorContextLike, type StageContext, type StageReport, type TaskGraphLike } from '@conveyor/stage-kit';
 import { DEFAULT_CAT_OPTIONS, runCat, type CatOptions } from './run-cat';
 
 export const STATIC_STAGE = 'cat-static';
@@ -21,9 +21,11 @@ export async function runStatic(project: string, root: string, options: CatOptio
   } catch (e) {
     outcome = { ok: false, summary: `crashed: ${(e as Error).message}`, findings: [{ rule: 'internal', severity: 'error' as const, message: (e as Error).stack ?? String(e) }] };
   }
+  // Like every other stage (defineStage's runOne): broken metadata fails it, findings are printed at file:line.
+  outcome = withMetadataErrors(outcome, connector.metadataErrors);
   const report: StageReport = { stage: STATIC_STAGE, project, ...outcome, findings: outcome.findings ?? [], startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
   const file = writeReport(workspaceRoot, report, secrets);
-  const output = maskSecrets([...lines, `${project}:${STATIC_STAGE} ${report.ok ? '✔' : '✖'} ${report.summary}`, `  report: ${relative(workspaceRoot, file)}`, ''].join('\n'), secrets);
+  const output = maskSecrets(renderStageOutput(report, lines, workspaceRoot, file), secrets);
   return { report, output };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stage } from '../src/stage';
@@ -195,6 +195,26 @@ describe('a credentials file still holding placeholders', () => {
       expect(tests.find((t) => t.suite === 'connection' && t.name === 'check_succeed')?.status).toBe('skipped');
       // The invalid config outside secrets/ is still checked.
       expect(tests.find((t) => t.suite === 'connection' && t.name.startsWith('check_failed'))?.status).toBe('passed');
+    } finally {
+      fx.cleanup();
+    }
+  });
+});
+
+describe('cat-static output', () => {
+  it('prints an acceptance-test-config.yml problem at file:line, and fails on broken metadata like every stage', async () => {
+    const { runStatic } = await import('../src/static-executor');
+    const files = connectorFiles(api.url);
+    const fx = makeConnector('source-fake', { ...files, 'acceptance-test-config.yml': (files['acceptance-test-config.yml'] as string).replace('test_strictness_level: low', 'test_strictnes_level: low') });
+    try {
+      const { report, output } = await runStatic('source-fake', fx.root, { suites: 'static', record: false, maxMessageMb: 20 }, fx.workspace);
+      expect(report.ok).toBe(false);
+      expect(output).toMatch(/connectors\/source-fake\/acceptance-test-config\.yml:2:1: error \[cat-config\]: unknown key `test_strictnes_level`/);
+      writeFileSync(join(fx.root, 'acceptance-test-config.yml'), files['acceptance-test-config.yml'] as string);
+      writeFileSync(join(fx.root, 'metadata.yaml'), 'data:\n  name: [unclosed\n');
+      const broken = await runStatic('source-fake', fx.root, { suites: 'static', record: false, maxMessageMb: 20 }, fx.workspace);
+      expect(broken.report.ok).toBe(false);
+      expect(broken.output).toMatch(/connectors\/source-fake\/metadata\.yaml:\d+:\d+: error \[yaml-syntax\]/);
     } finally {
       fx.cleanup();
     }
