@@ -21,13 +21,19 @@ async function inferSplit(...args: Parameters<typeof inferCat>) {
       const cat = project.targets[targetName];
       if (!cat) continue;
       const staticName = `${targetName}-static`;
+      const help = (cat.metadata?.help ?? {}) as { command?: string };
       project.targets[staticName] = {
         ...cat,
         executor: `${name}:static`,
         inputs: cat.inputs.filter((i) => typeof i === 'string' || 'externalDependencies' in (i as object)),
         outputs: [`{workspaceRoot}/dist/conveyor/{projectName}/${STATIC_STAGE}.json`, `{workspaceRoot}/dist/conveyor/{projectName}/${STATIC_STAGE}.junit.xml`],
         options: { ...cat.options, suites: 'static' },
-        metadata: { ...cat.metadata, description: 'CAT without credentials: the spec suite and the files acceptance-test-config.yml names.' },
+        metadata: {
+          ...cat.metadata,
+          description: 'CAT without credentials: the spec suite and the files acceptance-test-config.yml names.',
+          // The kit's help names the cat target; this one is cat-static.
+          help: { ...help, command: help.command?.replace(`:${targetName} --help`, `:${staticName} --help`) },
+        },
       };
       cat.dependsOn = [...cat.dependsOn, staticName];
       cat.options = { ...cat.options, suites: 'live' };

@@ -65,6 +65,9 @@ describe.skipIf(!built)('cat in Nx (needs `npm run build`)', () => {
     expect(targets.cat.inputs.find((i: { runtime?: string }) => i.runtime)?.runtime).toMatch(/config-hash\.js" "connectors\/source-fake"$/);
     expect(targets['cat-static'].inputs.some((i: object) => typeof i === 'object' && ('runtime' in i || 'env' in i))).toBe(false);
     expect(targets.cat.inputs).toContain('!{projectRoot}/secrets/**/*');
+    // Each target's help names itself.
+    expect(targets['cat-static'].metadata.help.command).toBe('npx nx run source-fake:cat-static --help');
+    expect(targets.cat.metadata.help.command).toBe('npx nx run source-fake:cat --help');
   });
 
   it('runs both, merges the static tests into cat.json, then replays both from the cache', async () => {
