@@ -112,4 +112,15 @@ describe.skipIf(!engineBuilt)('manifest runner (@conveyor/engine)', () => {
     expect(r.tests.filter((t) => t.suite === 'basic_read' && t.status === 'passed').map((t) => t.name)).toContain('schema_validation');
     expect(api.requests.length).toBe(before);
   });
+
+  it('offline, a read with no recorded cassette fails at once naming it, instead of calling the API', async () => {
+    // As after an upgrade that adds an invocation the cassettes predate.
+    rmSync(join(fx.root, 'integration_tests/cassettes/full_refresh-read2.jsonl'));
+    const before = api.requests.length;
+    const r = await run({});
+    expect(r.failed.map((t) => `${t.suite} › ${t.name}: ${t.message}`)).toEqual([
+      expect.stringMatching(/^full_refresh › .*no recorded cassette integration_tests\/cassettes\/full_refresh-read2\.jsonl to replay offline \(there is no secrets\/config\.json\); run once with credentials and --record/),
+    ]);
+    expect(api.requests.length).toBe(before);
+  });
 });

@@ -258,7 +258,14 @@ export class CatRun {
       mkdirSync(join(this.connector.root, 'integration_tests', 'cassettes'), { recursive: true });
       return { record: file };
     }
-    return existsSync(file) ? { cassette: file } : undefined;
+    if (existsSync(file)) return { cassette: file };
+    // Replaying offline (the config is the redacted copy kept with the cassettes): without a cassette this
+    // invocation would send redacted credentials to the API and retry for minutes; say what is missing.
+    const configPath = entry?.config_path ?? 'secrets/config.json';
+    const replay = this.replayConfigPath(configPath);
+    if (!existsSync(this.path(configPath)) && replay && existsSync(replay))
+      fail(`no recorded cassette ${this.relative(file)} to replay offline (there is no ${configPath}); run once with credentials and --record to record it`);
+    return undefined;
   }
 
   relative(abs: string): string {
