@@ -44,7 +44,7 @@ for (const name of samples) {
       continue;
     }
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    cells.push(`${r.ok ? 'ok' : 'FAIL'}: ${String(r.summary).slice(0, 48)}`);
+    cells.push(`${r.ok ? 'ok' : 'FAIL'}: ${brief(String(r.summary))}`);
   }
   rows.push(cells);
 }
@@ -65,3 +65,9 @@ config: try \`npx nx run source-nested-config:import-check --fix --dry-run\`. Th
 cassettes in each connector's integration_tests/cassettes/, offline and without credentials.`);
 if (existsSync(join(root, 'dist/conveyor/fleet/index.html'))) console.log(`\nfleet report: ${join(root, 'dist/conveyor/fleet/index.html')}`);
 process.exit(missing ? 1 : 0);
+
+/** The first clause of a stage summary, whole words only (the full text is in the report). */
+function brief(summary) {
+  const head = summary.split(/ — |; | \(/)[0];
+  return head.length <= 56 ? head : `${head.slice(0, 55).replace(/\s+\S*$/, '')}…`;
+}
