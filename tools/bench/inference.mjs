@@ -26,7 +26,9 @@ try {
     shares.push(share);
   }
   const projects = nx(ws.dir, ['show', 'projects']).output.trim().split('\n').length;
-  const perPlugin = Object.fromEntries(Object.keys(shares[0]).map((k) => [k, median(shares.map((s) => s[k] ?? 0))]));
+  // Nx's perf log does not always print every plugin's line: take each plugin's median over the runs that have it.
+  const names = [...new Set(shares.flatMap((s) => Object.keys(s)))];
+  const perPlugin = Object.fromEntries(names.map((k) => [k, median(shares.filter((s) => k in s).map((s) => s[k]))]));
   // Plugins run in parallel worker processes; the graph waits for the slowest one.
   const pluginShare = Math.max(...Object.values(perPlugin));
 
