@@ -68,11 +68,13 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
   if (changeSet.isEmpty) return { ok: true, summary: `nothing to do: ${plan.to} is already released here (changelog and metadata are up to date)`, findings, ...fields, touched: [] };
 
   const branch = `${project}-release-${plan.to}`;
+  let previousBranch: string | undefined;
   if (options.branch) {
     if (!git) return { ok: false, summary: '--branch needs a git repository', findings, ...fields };
     if (await localBranchExists(root, branch)) return { ok: false, summary: `branch ${branch} already exists; delete it or release another version`, findings, ...fields };
     // In a batch the previous connector left us on its release branch; branching from it would stack releases.
     const here = await currentBranch(root);
+    previousBranch = here;
     if (/-release-\d+\.\d+\.\d+/.test(here)) return { ok: false, summary: `on release branch ${here}; --branch releases one connector at a time (switch back to your branch first)`, findings, ...fields };
     const dirty = (await uncommittedFiles(root, changeSet.touched())).filter((f) => changeSet.touched().includes(f));
     if (dirty.length) log(`  note: ${dirty.join(', ')} had uncommitted edits; they are committed with the release`);
@@ -83,6 +85,8 @@ async function release({ connector, options, workspaceRoot, project, reportDir, 
     await createBranch(root, branch);
     commit = await commitFiles(root, touched, pullRequestTitle({ connectorTitle: input.title, project, from: plan.base, to: plan.to, message: input.request.message ?? `release ${plan.to}`, changes: plan.changes }));
     if (options.push) await push(root, branch);
+    // The checkout now stands on the release branch: say so, and how to get back.
+    log(`  now on branch ${branch}${previousBranch ? `; back to your work with: git checkout ${previousBranch}` : ''}`);
   }
   const prBody = renderPullRequest({
     connectorTitle: input.title,

@@ -47,9 +47,10 @@ describe('release workflow', () => {
     execFileSync('git', ['init', '--quiet', '--bare', remote]);
     repo.git('remote', 'add', 'origin', remote);
     repo.write({ 'unrelated.txt': 'work in progress\n' });
-    const { report } = await run({ bump: 'patch', message: 'Fix paging', pr: 42001, branch: true });
+    const { report, output } = await run({ bump: 'patch', message: 'Fix paging', pr: 42001, branch: true });
     expect(report.ok, report.summary).toBe(true);
     expect(report.branch).toBe('source-shop-release-0.3.2');
+    expect(output).toContain('now on branch source-shop-release-0.3.2; back to your work with: git checkout main');
     expect(repo.git('show', '--name-only', '--format=%s', 'HEAD').trim().split('\n')).toEqual(['🐛 Source Shop: Fix paging', '', `${CONNECTOR_DIR}/metadata.yaml`, DOCS]);
     expect(repo.git('status', '--porcelain').trim()).toBe('?? unrelated.txt');
     expect(execFileSync('git', ['branch', '--list'], { cwd: remote, encoding: 'utf8' })).toBe('');
