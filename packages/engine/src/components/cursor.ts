@@ -153,15 +153,8 @@ export class DatetimeCursor {
 
   /** Observe a record; false when a client-side incremental cursor filters it out. */
   observe(record: Record<string, unknown>, _slice?: Record<string, unknown>): boolean {
-    if (!this.syncStart) this.setState(undefined);
-    const raw = dpathGet(record, [this.cursorField]);
-    if (raw === undefined || raw === null) return true;
-    let value: PyDateTime;
-    try {
-      value = this.parse(raw);
-    } catch {
-      return true;
-    }
+    const value = this.cursorValue(record);
+    if (!value) return true;
     // ConcurrentCursor.should_be_synced: the sync's own window, max(start, state) ≤ value ≤ end, inclusive.
     if (this.clientSide && (value.us < this.syncStart!.us || value.us > this.end.us)) return false;
     if (!this.highest || value.us > this.highest.us) this.highest = value;
@@ -171,16 +164,20 @@ export class DatetimeCursor {
 
   /** ConcurrentCursor.should_be_synced: start ≤ value ≤ end; a record without a parseable value is kept. */
   shouldBeSynced(record: Record<string, unknown>): boolean {
+    const value = this.cursorValue(record);
+    return !value || (value.us >= this.syncStart!.us && value.us <= this.end.us);
+  }
+
+  /** The record's cursor value, or undefined when it has none or it does not parse (such records are kept). */
+  private cursorValue(record: Record<string, unknown>): PyDateTime | undefined {
     if (!this.syncStart) this.setState(undefined);
     const raw = dpathGet(record, [this.cursorField]);
-    if (raw === undefined || raw === null) return true;
-    let value: PyDateTime;
+    if (raw === undefined || raw === null) return undefined;
     try {
-      value = this.parse(raw);
+      return this.parse(raw);
     } catch {
-      return true;
+      return undefined;
     }
-    return value.us >= this.syncStart!.us && value.us <= this.end.us;
   }
 
   /** ConcurrentCursor.state: what the closed slices reached (the sync start before any slice closed). */
