@@ -20,30 +20,47 @@ type Content = string | Buffer | null;
  */
 export class ChangeSet {
   readonly changes: Change[] = [];
+  /**
+   * The plan the previews (isEmpty, simulate, summary, touched, diff, conflicts) share, so asking several of
+   * them reads the files once. Recomputed when a change is added; `apply` always plans afresh, under its lock.
+   */
+  private preview?: ReturnType<ChangeSet['plan']>;
   constructor(readonly root: string) {}
 
   write(path: string, content: string): this {
-    this.changes.push({ op: 'write', path: this.checked(path, 'write'), content });
-    return this;
+    return this.add({ op: 'write', path: this.checked(path, 'write'), content });
   }
   /** Delete a file or a whole folder. */
   delete(path: string): this {
-    this.changes.push({ op: 'delete', path: this.checked(path, 'delete') });
-    return this;
+    return this.add({ op: 'delete', path: this.checked(path, 'delete') });
   }
   /** Move a file or a whole folder. Refuses to replace an existing file unless `overwrite` is set. */
   move(from: string, to: string, options: { overwrite?: boolean } = {}): this {
-    this.changes.push({ op: 'move', from: this.checked(from, 'move'), to: this.checked(to, 'move'), overwrite: options.overwrite });
+    return this.add({ op: 'move', from: this.checked(from, 'move'), to: this.checked(to, 'move'), overwrite: options.overwrite });
+  }
+  private add(change: Change): this {
+    this.changes.push(change);
+    this.preview = undefined;
     return this;
   }
+  private previewPlan(): ReturnType<ChangeSet['plan']> {
+    return (this.preview ??= this.plan());
+  }
   get isEmpty(): boolean {
-    return this.plan().files.size === 0;
+    return this.previewPlan().files.size === 0;
+  }
+
+  /** What applying would do to each file, sorted by path: `create`, `modify` or `delete`. */
+  summary(): { op: 'create' | 'modify' | 'delete'; path: string }[] {
+    return [...this.previewPlan().files]
+      .map(([path, content]) => ({ op: content === null ? ('delete' as const) : lstatOrUndefined(join(this.root, path)) ? ('modify' as const) : ('create' as const), path }))
+      .sort((a, b) => a.path.localeCompare(b.path));
   }
 
   /** Final content of every path the changes touch (`null` = deleted), computed without writing. */
   simulate(): Map<string, string | null> {
     const out = new Map<string, string | null>();
-    for (const [p, c] of this.plan().files) out.set(p, c === null ? null : c.toString());
+    for (const [p, c] of this.previewPlan().files) out.set(p, c === null ? null : c.toString());
     return out;
   }
 
@@ -52,16 +69,16 @@ export class ChangeSet {
    * or under a file); `apply` refuses with these before touching anything. Each names the path and what was expected.
    */
   conflicts(): ConveyorError[] {
-    return this.plan().conflicts;
+    return this.previewPlan().conflicts;
   }
 
   /** Paths (relative to root) that applying would change. */
   touched(): string[] {
-    return [...this.plan().files.keys()].sort();
+    return [...this.previewPlan().files.keys()].sort();
   }
 
   diff(displayPrefix = ''): string {
-    return [...this.plan().files]
+    return [...this.previewPlan().files]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([p, content]) => {
         const before = readOnDisk(join(this.root, p));
@@ -77,6 +94,7 @@ export class ChangeSet {
     // A journal left by a killed run describes the disk before it: restore first, then plan against that.
     recoverInterruptedChanges(this.root);
     lockJournal(this.root);
+    this.preview = undefined;
     let plan: ReturnType<ChangeSet['plan']>;
     try {
       // Planned under the lock, so no other change set moves the files between plan and apply.
@@ -175,6 +193,16 @@ export class ChangeSet {
     }
     return { files: state, removedDirs: [...new Set(removedDirs)].filter((d) => isDirectory(join(this.root, d))), conflicts };
   }
+}
+
+/** Whether a change set applied in `root` was interrupted (its journal is still there) and waits for recovery. */
+export function hasInterruptedChanges(root: string): boolean {
+  return hasJournal(root);
+}
+
+/** Folder of the journal under `root` (excluded from dirty checks and reports). */
+export function changeJournalDir(root: string): string {
+  return journalDir(root);
 }
 
 /**

@@ -88,3 +88,18 @@ describe('unifiedDiff', () => {
     expect(d).toContain('@@ -25,6 +25,6 @@');
   });
 });
+
+describe('ChangeSet previews', () => {
+  it('summarise each file as created, modified or deleted, and see a change added after a preview', () => {
+    t = tempDir();
+    writeTree(t.dir, { 'keep.txt': 'k', 'old.txt': 'o' });
+    const cs = new ChangeSet(t.dir).write('keep.txt', 'k2').delete('old.txt');
+    expect(cs.summary()).toEqual([
+      { op: 'modify', path: 'keep.txt' },
+      { op: 'delete', path: 'old.txt' },
+    ]);
+    cs.write('new.txt', 'n');
+    expect(cs.summary().map((c) => `${c.op} ${c.path}`)).toEqual(['modify keep.txt', 'create new.txt', 'delete old.txt']);
+    expect(cs.touched()).toEqual(['keep.txt', 'new.txt', 'old.txt']);
+  });
+});

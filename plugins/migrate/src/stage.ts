@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readConnector, recoverInterruptedChanges, type ChangeSet, type Problem } from '@conveyor/connector';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { changeJournalDir, hasInterruptedChanges, readConnector, recoverInterruptedChanges, type ChangeSet, type Problem } from '@conveyor/connector';
 import { isRepo, repoRoot, uncommittedFiles } from '@conveyor/git';
 import { defineStage } from '@conveyor/stage-kit';
 import { diffStat } from './diff';
@@ -15,9 +15,7 @@ export interface Change {
 
 /** What a change set would do to each file, for the report. */
 export function describeChanges(changeSet: ChangeSet): Change[] {
-  return [...changeSet.simulate()]
-    .map(([path, content]): Change => ({ op: content === null ? 'delete' : existsSync(join(changeSet.root, path)) ? 'modify' : 'create', path }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+  return changeSet.summary();
 }
 
 /** Uncommitted changes in the connector folder (not counting the --from file), or why that cannot be told. */
@@ -25,7 +23,7 @@ async function dirtyCheck(root: string, from: string | undefined): Promise<Probl
   if (!(await isRepo(root)))
     return { rule: 'git', severity: 'error', message: 'not inside a git repository: cannot tell whether the migration would overwrite uncommitted work', file: root, fix: 'run it in a git checkout, or pass --allow-dirty' };
   const top = await repoRoot(root);
-  const dirty = (await uncommittedFiles(root, ['.'])).map((p) => join(top, p)).filter((p) => p !== from && !p.includes('/.conveyor-changeset/'));
+  const dirty = (await uncommittedFiles(root, ['.'])).map((p) => join(top, p)).filter((p) => p !== from && !p.includes(`/${basename(changeJournalDir(root))}/`));
   if (!dirty.length) return undefined;
   const shown = dirty.slice(0, 5).map((p) => relative(root, p)).join(', ');
   return { rule: 'git', severity: 'error', message: `the connector folder has uncommitted changes (${shown}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}); migrating would mix them with its own`, file: root, fix: 'commit or stash them, or pass --allow-dirty' };
@@ -41,9 +39,9 @@ export const stage = defineStage<MigrateOptions>({
     let connector = given;
     const from = o.from ? (isAbsolute(o.from) ? o.from : resolve(workspaceRoot, o.from)) : undefined;
     const findings: Problem[] = [];
-    if (existsSync(join(connector.root, '.conveyor-changeset', 'journal.json'))) {
+    if (hasInterruptedChanges(connector.root)) {
       if (o.dryRun)
-        return { ok: false, summary: 'an interrupted migration left a journal; run without --dry-run to restore its files first', findings: [{ rule: 'interrupted', severity: 'error', message: 'journal of an interrupted change set found', file: join(connector.root, '.conveyor-changeset') }], layout: o.layout, changes: [] };
+        return { ok: false, summary: 'an interrupted migration left a journal; run without --dry-run to restore its files first', findings: [{ rule: 'interrupted', severity: 'error', message: 'journal of an interrupted change set found', file: changeJournalDir(connector.root) }], layout: o.layout, changes: [] };
       recoverInterruptedChanges(connector.root);
       findings.push({ rule: 'interrupted', severity: 'warning', message: 'restored every file of an interrupted migration before starting', file: connector.root });
       connector = readConnector(connector.root);
