@@ -100,26 +100,51 @@ export function copyConnector(from: string, root: string, dest: string): void {
 }
 
 /** Make `dir` a git repository on branch `main` with everything committed (local identity, no signing). */
+/** The user's own git configuration (signing, hooks, default branch) must not leak into tests. */
+const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe', env: GIT_ENV });
+}
+
+/** Make `dir` a git repository on branch `main` with everything committed (local identity, no signing). */
 export function gitInit(dir: string, message = 'initial'): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'dev@conveyor.test');
-  git('config', 'user.name', 'Conveyor Test');
-  git('config', 'commit.gpgsign', 'false');
-  git('add', '-A');
-  git('commit', '-q', '--allow-empty', '-m', message);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'dev@conveyor.test');
+  git(dir, 'config', 'user.name', 'Conveyor Test');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+}
+
+export interface TestRepo extends TempDir {
+  git(...args: string[]): string;
+  /** Write files (relative path → content; `null` deletes a file or folder). */
+  write(files: Record<string, string | null>): void;
+  /** Commit everything; returns the new commit's hash. */
+  commit(message: string): string;
 }
 
 /** A throwaway git repository holding `files`, committed on `main`. */
-export function gitRepo(files: FileTree): TempDir {
+export function gitRepo(files: FileTree): TestRepo {
   const t = tempDir('conveyor-git-');
   writeTree(t.dir, files);
-  gitInit(t.dir);
-  return t;
-}
-
-export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+  gitInit(t.dir, 'base');
+  return {
+    ...t,
+    git: (...args) => git(t.dir, ...args),
+    write: (tree) => {
+      for (const [p, content] of Object.entries(tree)) {
+        if (content === null) rmSync(join(t.dir, p), { force: true, recursive: true });
+        else writeTree(t.dir, { [p]: content });
+      }
+    },
+    commit: (message) => {
+      git(t.dir, 'add', '--all');
+      git(t.dir, 'commit', '--quiet', '--allow-empty', '-m', message);
+      return git(t.dir, 'rev-parse', 'HEAD').trim();
+    },
+  };
 }
 
 export interface NxResult {
