@@ -47,8 +47,17 @@ export function sharedInputNodes(files: readonly string[], workspaceRoot: string
     }
     return used;
   };
+  // Stages usually share one set of connector globs: read the metadata once per distinct set, not once per stage.
+  const cache = new InferenceCache();
+  const byGlobs = new Map<string, ReturnType<typeof inferConnectors>>();
+  const connectorsFor = (globs: string[] | undefined) => {
+    const key = JSON.stringify(globs ?? null);
+    let found = byGlobs.get(key);
+    if (!found) byGlobs.set(key, (found = inferConnectors(metadataFiles, workspaceRoot, globs, cache)));
+    return found;
+  };
   for (const stage of registeredStages(plugins as never, workspaceRoot)) {
-    for (const c of inferConnectors(metadataFiles, workspaceRoot, stage.options.connectorGlobs, new InferenceCache())) {
+    for (const c of connectorsFor(stage.options.connectorGlobs)) {
       if (!appliesTo(stage.appliesTo, c)) continue;
       const used = sharedFor(c.root);
       if (!used.length) continue;
