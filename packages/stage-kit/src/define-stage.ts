@@ -17,6 +17,12 @@ export interface StageDefinition<O extends object> {
   inputs?: (c: InferredConnector, workspaceRoot: string) => (string | Record<string, unknown>)[];
   /** Extra outputs besides the report. */
   outputs?: (c: InferredConnector) => string[];
+  /**
+   * Overrides of the package.json descriptor, for a plugin that defines a second target of its own (cat's
+   * `cat-static`): its stage name (report file), executor name and so on. Inference still uses this plugin's
+   * registration in nx.json.
+   */
+  descriptor?: Partial<StageDescriptor>;
   /** Do the work for one connector. Throw only on bugs: a failing connector returns `ok: false`. */
   run(ctx: StageContext<O>): Promise<StageOutcome>;
 }
@@ -40,7 +46,7 @@ const MAX_PRINTED_FINDINGS = 20;
 
 export function defineStage<O extends object>(def: StageDefinition<O>) {
   const pkg = readStagePackage(def.pluginDir);
-  const descriptor = pkg.descriptor;
+  const descriptor: StageDescriptor = { ...pkg.descriptor, ...def.descriptor };
   const executorId = `${pkg.name}:${descriptor.executor ?? 'run'}`;
 
   const createNodesFunction = async (files: readonly string[], rawOptions: StagePluginOptions | undefined, context: { workspaceRoot: string; nxJsonConfiguration?: { plugins?: unknown[] } }) => {
@@ -164,8 +170,8 @@ export function defineStage<O extends object>(def: StageDefinition<O>) {
     executor,
     batchExecutor,
     /** For tests and scripts: run the stage on one connector folder without Nx. */
-    runOne: (root: string, options: Partial<O> = {}, workspaceRoot = process.cwd()) =>
-      runOne(root.split('/').pop()!, root, normalizeOptions(def.defaultOptions, options as O), workspaceRoot),
+    runOne: (root: string, options: Partial<O> = {}, workspaceRoot = process.cwd(), project = root.split('/').pop()!) =>
+      runOne(project, root, normalizeOptions(def.defaultOptions, options as O), workspaceRoot),
   };
 }
 
